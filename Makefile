@@ -1,0 +1,36 @@
+# Every target does its own set-up from a fresh clone.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+.PHONY: run test install catalogs clean
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[test]'
+	touch $(STAMP)
+
+install: $(STAMP)
+
+catalogs: $(STAMP)
+	$(BIN)/pybabel compile --statistics -d locales
+
+run: catalogs
+	mkdir -p instance
+	$(BIN)/engage db upgrade
+	$(BIN)/engage seed-demo
+	@echo
+	@echo "engage is starting on http://127.0.0.1:5000 (console gateway: messages print here)"
+	@echo "  health:    curl http://127.0.0.1:5000/healthz"
+	@echo "  API:       curl -H 'Authorization: Bearer <token above>' http://127.0.0.1:5000/api/v1/patients"
+	@echo "  API docs:  http://127.0.0.1:5000/api/v1/openapi.json"
+	@echo
+	$(BIN)/engage serve --port 5000
+
+test: catalogs
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+clean:
+	rm -rf $(VENV) instance .pytest_cache

@@ -1,0 +1,13 @@
+"""The registry API, /api/v1: one blueprint gathering each area's views."""
+from __future__ import annotations
+
+from flask import Blueprint
+
+from engage.api import edge, openapi
+from engage.patients.api import bp as patients_bp
+
+api_blueprint = Blueprint("api", __name__, url_prefix="/api/v1")
+edge.install(api_blueprint)
+for area in (patients_bp,):
+    api_blueprint.register_blueprint(area)
+api_blueprint.add_url_rule("/openapi.json", "openapi", openapi.serve)

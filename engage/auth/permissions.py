@@ -1,0 +1,30 @@
+"""Which role may do what. One table, read by every edge."""
+from enum import StrEnum
+
+from engage.enums import Role
+
+
+class Permission(StrEnum):
+    READ_PATIENTS = "read_patients"
+    WRITE_PATIENTS = "write_patients"
+    START_CHECKINS = "start_checkins"
+    RECORD_OUTCOMES = "record_outcomes"
+    WORK_FLAGS = "work_flags"
+    MANAGE_APPOINTMENTS = "manage_appointments"
+    RUN_CAMPAIGNS = "run_campaigns"
+
+
+_ALL = frozenset(Role)
+GRANTS: dict[Permission, frozenset[Role]] = {
+    Permission.READ_PATIENTS: _ALL,
+    Permission.WRITE_PATIENTS: frozenset({Role.ADMIN, Role.CARE_MANAGER, Role.INTEGRATION}),
+    Permission.START_CHECKINS: frozenset({Role.ADMIN, Role.CARE_MANAGER, Role.CLINICIAN, Role.INTEGRATION}),
+    Permission.RECORD_OUTCOMES: frozenset({Role.ADMIN, Role.CARE_MANAGER, Role.CLINICIAN, Role.INTEGRATION}),
+    Permission.WORK_FLAGS: frozenset({Role.ADMIN, Role.CARE_MANAGER}),
+    Permission.MANAGE_APPOINTMENTS: frozenset({Role.ADMIN, Role.CARE_MANAGER, Role.CLINICIAN, Role.INTEGRATION}),
+    Permission.RUN_CAMPAIGNS: frozenset({Role.ADMIN, Role.CARE_MANAGER}),
+}
+
+
+def allows(role: Role, permission: Permission) -> bool:
+    return role in GRANTS[permission]

@@ -1,0 +1,104 @@
+"""The clinic's vocabulary, shared by models, services and schemas."""
+from enum import StrEnum
+
+
+class Channel(StrEnum):
+    SMS = "sms"
+    VOICE = "voice"
+
+
+class Role(StrEnum):
+    ADMIN = "admin"
+    CARE_MANAGER = "care_manager"
+    CONSULTANT = "consultant"
+    CLINICIAN = "clinician"
+    INTEGRATION = "integration"
+
+
+class ConsentAction(StrEnum):
+    GRANTED = "granted"
+    REVOKED = "revoked"
+
+
+class EnrollmentStatus(StrEnum):
+    ACTIVE = "active"
+    PAUSED = "paused"
+    ENDED = "ended"
+
+
+class CheckInStatus(StrEnum):
+    SCHEDULED = "scheduled"
+    IN_PROGRESS = "in_progress"
+    COMPLETED = "completed"
+    EXPIRED = "expired"
+    CANCELLED = "cancelled"
+
+
+class FlagKind(StrEnum):
+    SUICIDE_RISK = "suicide_risk"
+    CRISIS_LANGUAGE = "crisis_language"
+    PATIENT_MESSAGE = "patient_message"
+    UNREACHABLE = "unreachable"
+    RESCHEDULE_REQUEST = "reschedule_request"
+    NO_SHOW_FOLLOWUP = "no_show_followup"
+    POSITIVE_SCREEN = "positive_screen"
+    DELIVERY_FAILURE = "delivery_failure"
+
+
+class FlagPriority(StrEnum):
+    URGENT = "urgent"
+    HIGH = "high"
+    NORMAL = "normal"
+
+
+class FlagStatus(StrEnum):
+    OPEN = "open"
+    ACKNOWLEDGED = "acknowledged"
+    RESOLVED = "resolved"
+
+
+class AppointmentModality(StrEnum):
+    VIDEO = "video"
+    PHONE = "phone"
+    IN_PERSON = "in_person"
+
+
+class AppointmentStatus(StrEnum):
+    SCHEDULED = "scheduled"
+    CONFIRMED = "confirmed"
+    RESCHEDULE_REQUESTED = "reschedule_requested"
+    CANCELLED = "cancelled"
+    COMPLETED = "completed"
+    NO_SHOW = "no_show"
+
+
+class CampaignRunStatus(StrEnum):
+    ACTIVE = "active"
+    STOPPED = "stopped"
+    COMPLETED = "completed"
+
+
+class Direction(StrEnum):
+    INBOUND = "inbound"
+    OUTBOUND = "outbound"
+
+
+class MessageStatus(StrEnum):
+    """Twilio's message and call states, plus our own queued/received."""
+
+    QUEUED = "queued"
+    SENDING = "sending"
+    SENT = "sent"
+    DELIVERED = "delivered"
+    UNDELIVERED = "undelivered"
+    FAILED = "failed"
+    RECEIVED = "received"
+    READ = "read"
+
+
+class DispatchStatus(StrEnum):
+    PENDING = "pending"
+    CLAIMED = "claimed"
+    DONE = "done"
+    FAILED = "failed"
+    CANCELLED = "cancelled"

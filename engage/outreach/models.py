@@ -1,0 +1,85 @@
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from engage.db import Base, utcnow
+from engage.enums import AppointmentModality, AppointmentStatus, CampaignRunStatus
+
+
+class Appointment(Base):
+    __tablename__ = "appointments"
+    __table_args__ = (Index("ix_appointments_patient_starts", "patient_id", "starts_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    patient_id: Mapped[int] = mapped_column(ForeignKey("patients.id"))
+    external_id: Mapped[str | None] = mapped_column(String(64), unique=True)
+    starts_at: Mapped[datetime]
+    duration_minutes: Mapped[int] = mapped_column(default=30)
+    modality: Mapped[AppointmentModality]
+    status: Mapped[AppointmentStatus] = mapped_column(default=AppointmentStatus.SCHEDULED)
+    video_url: Mapped[str | None] = mapped_column(String(500))
+    clinician_name: Mapped[str | None] = mapped_column(String(200))
+    clinician_phone: Mapped[str | None] = mapped_column(String(20))
+    # What actually happened, for the visit note and for billing (audio-only is billed differently).
+    modality_used: Mapped[AppointmentModality | None]
+    fallback_reason: Mapped[str | None] = mapped_column(String(64))
+    conference_name: Mapped[str | None] = mapped_column(String(64))
+    patient_joined_at: Mapped[datetime | None]
+    patient_left_at: Mapped[datetime | None]
+    clinician_joined_at: Mapped[datetime | None]
+    clinician_left_at: Mapped[datetime | None]
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+
+class Campaign(Base):
+    """A multi-step outreach defined as data (e.g. after a no-show)."""
+
+    __tablename__ = "campaigns"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(100), unique=True)
+    trigger: Mapped[str] = mapped_column(String(32), default="no_show")
+    active: Mapped[bool] = mapped_column(default=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    steps: Mapped[list[CampaignStep]] = relationship(
+        back_populates="campaign", order_by="CampaignStep.position", cascade="all, delete-orphan"
+    )
+
+
+class CampaignStep(Base):
+    __tablename__ = "campaign_steps"
+    __table_args__ = (UniqueConstraint("campaign_id", "position"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    campaign_id: Mapped[int] = mapped_column(ForeignKey("campaigns.id"))
+    position: Mapped[int]
+    offset_minutes: Mapped[int]
+    # sms, voice, or flag (a task for the care manager)
+    action: Mapped[str] = mapped_column(String(16))
+    message_key: Mapped[str | None] = mapped_column(String(64))
+
+    campaign: Mapped[Campaign] = relationship(back_populates="steps")
+
+
+class CampaignRun(Base):
+    __tablename__ = "campaign_runs"
+    __table_args__ = (Index("ix_campaign_runs_patient_status", "patient_id", "status"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    campaign_id: Mapped[int] = mapped_column(ForeignKey("campaigns.id"), index=True)
+    patient_id: Mapped[int] = mapped_column(ForeignKey("patients.id"))
+    appointment_id: Mapped[int | None] = mapped_column(ForeignKey("appointments.id"))
+    status: Mapped[CampaignRunStatus] = mapped_column(default=CampaignRunStatus.ACTIVE)
+    stop_reason: Mapped[str | None] = mapped_column(String(64))
+    steps_sent: Mapped[int] = mapped_column(default=0)
+    reached_at: Mapped[datetime | None]
+    replied_at: Mapped[datetime | None]
+    rescheduled_at: Mapped[datetime | None]
+    started_at: Mapped[datetime] = mapped_column(default=utcnow)
+    ended_at: Mapped[datetime | None]
+    note: Mapped[str | None] = mapped_column(Text)

@@ -1,0 +1,113 @@
+"""/api/v1/patients: thin views over the patients service."""
+from __future__ import annotations
+
+from flask import Blueprint, jsonify, url_for
+
+from engage.api.edge import current_user, parse, parse_query, requires
+from engage.audit.service import record_access
+from engage.auth.permissions import Permission
+from engage.patients import service
+from engage.patients.schemas import PatientListQuery, PatientPageSchema, PatientSchema
+from engage.web import db, runtime
+
+bp = Blueprint("patients", __name__)
+_patient = PatientSchema()
+
+
+@bp.post("/patients")
+@requires(Permission.WRITE_PATIENTS)
+def create_patient():
+    """Create a patient.
+    ---
+    post:
+      tags: [patients]
+      requestBody:
+        content:
+          application/json:
+            schema: PatientSchema
+      responses:
+        201:
+          content:
+            application/json:
+              schema: PatientSchema
+        409: {description: The phone or external id belongs to another patient}
+        422: {description: Invalid fields, named in "fields"}
+    """
+    data = parse(_patient)
+    patient = service.create_patient(db(), data, runtime().settings)
+    record_access(db(), current_user(), "create", "patient", [patient.id], patient.id)
+    response = jsonify(_patient.dump(patient))
+    response.status_code = 201
+    response.headers["Location"] = url_for(".read_patient", patient_id=patient.id)
+    return response
+
+
+@bp.get("/patients/<int:patient_id>")
+@requires(Permission.READ_PATIENTS)
+def read_patient(patient_id: int):
+    """Read a patient.
+    ---
+    get:
+      tags: [patients]
+      parameters:
+        - {in: path, name: patient_id, required: true, schema: {type: integer}}
+      responses:
+        200:
+          content:
+            application/json:
+              schema: PatientSchema
+        404: {description: No such patient}
+    """
+    patient = service.get_patient(db(), patient_id)
+    record_access(db(), current_user(), "read", "patient", [patient.id], patient.id)
+    return jsonify(_patient.dump(patient))
+
+
+@bp.patch("/patients/<int:patient_id>")
+@requires(Permission.WRITE_PATIENTS)
+def update_patient(patient_id: int):
+    """Update some of a patient's fields.
+    ---
+    patch:
+      tags: [patients]
+      parameters:
+        - {in: path, name: patient_id, required: true, schema: {type: integer}}
+      requestBody:
+        content:
+          application/json:
+            schema: PatientSchema
+      responses:
+        200:
+          content:
+            application/json:
+              schema: PatientSchema
+        422: {description: Invalid fields, named in "fields"}
+    """
+    data = parse(_patient, partial=True)
+    patient = service.update_patient(db(), service.get_patient(db(), patient_id), data, runtime().settings)
+    record_access(db(), current_user(), "update", "patient", [patient.id], patient.id, {"fields": sorted(data)})
+    return jsonify(_patient.dump(patient))
+
+
+@bp.get("/patients")
+@requires(Permission.READ_PATIENTS)
+def list_patients():
+    """List patients, oldest first, a page at a time.
+    ---
+    get:
+      tags: [patients]
+      parameters:
+        - {in: query, name: limit, schema: {type: integer, minimum: 1, maximum: 200}}
+        - {in: query, name: cursor, schema: {type: string}, description: next_cursor of the previous page}
+        - {in: query, name: phone, schema: {type: string}}
+        - {in: query, name: external_id, schema: {type: string}}
+      responses:
+        200:
+          content:
+            application/json:
+              schema: PatientPageSchema
+    """
+    query = parse_query(PatientListQuery())
+    patients, next_cursor = service.list_patients(db(), settings=runtime().settings, **query)
+    record_access(db(), current_user(), "list", "patient", [p.id for p in patients])
+    return jsonify(PatientPageSchema().dump({"data": patients, "next_cursor": next_cursor}))

@@ -1,0 +1,133 @@
+"""Patients: enrolment in the registry, demographics, and the consent ledger."""
+from __future__ import annotations
+
+import base64
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session, selectinload
+
+from engage.config import Settings
+from engage.enums import Channel, ConsentAction
+from engage.errors import Conflict, Invalid, NotFound
+from engage.patients.models import ConsentEvent, Patient
+from engage.phones import InvalidPhone, to_e164
+
+_DIRECT_FIELDS = ("external_id", "first_name", "last_name", "language", "timezone", "channel",
+                  "no_video", "care_manager_id")
+
+
+def normalise_phone(raw: str, settings: Settings) -> str:
+    try:
+        return to_e164(raw, settings.default_region)
+    except InvalidPhone as exc:
+        raise Invalid("invalid phone", {"phone": [str(exc)]}) from None
+
+
+def get_patient(session: Session, patient_id: int) -> Patient:
+    patient = session.get(Patient, patient_id, options=[selectinload(Patient.consent_events)])
+    if patient is None:
+        raise NotFound(f"no patient {patient_id}")
+    return patient
+
+
+def find_patient_by_phone(session: Session, phone: str) -> Patient | None:
+    return session.scalar(select(Patient).where(Patient.phone == phone))
+
+
+def _ensure_unique(session: Session, patient: Patient | None, phone: str | None, external_id: str | None) -> None:
+    own_id = patient.id if patient else None
+    if phone and session.scalar(select(Patient.id).where(Patient.phone == phone, Patient.id != own_id)):
+        raise Conflict("phone in use", {"phone": ["Another patient has this phone number."]})
+    if external_id and session.scalar(
+        select(Patient.id).where(Patient.external_id == external_id, Patient.id != own_id)
+    ):
+        raise Conflict("external_id in use", {"external_id": ["Another patient has this external id."]})
+
+
+def _apply(patient: Patient, data: dict[str, Any]) -> None:
+    for name in _DIRECT_FIELDS:
+        if name in data:
+            setattr(patient, name, data[name])
+    if "quiet_hours" in data:
+        hours = data["quiet_hours"] or {}
+        patient.quiet_start, patient.quiet_end = hours.get("start"), hours.get("end")
+
+
+def record_consent(
+    session: Session, patient: Patient, channel: Channel, granted: bool, source: str, detail: str | None = None
+) -> ConsentEvent | None:
+    """Appends to the ledger only when the state changes, so the history reads as decisions."""
+    if patient.has_consent(channel) == granted and patient.consent_events:
+        return None
+    event = ConsentEvent(
+        channel=channel, action=ConsentAction.GRANTED if granted else ConsentAction.REVOKED,
+        source=source, detail=detail,
+    )
+    patient.consent_events.append(event)
+    return event
+
+
+def _apply_consent(session: Session, patient: Patient, consent: dict[str, bool | None] | None, source: str) -> None:
+    for channel in Channel:
+        value = (consent or {}).get(channel.value)
+        if value is not None:
+            record_consent(session, patient, channel, value, source)
+
+
+def create_patient(session: Session, data: dict[str, Any], settings: Settings, source: str = "api") -> Patient:
+    phone = normalise_phone(data["phone"], settings)
+    _ensure_unique(session, None, phone, data.get("external_id"))
+    patient = Patient(phone=phone, language="en", timezone=settings.timezone, channel=Channel.SMS)
+    patient.consent_events = []
+    _apply(patient, {k: v for k, v in data.items() if v is not None or k == "quiet_hours"})
+    session.add(patient)
+    _apply_consent(session, patient, data.get("consent"), source)
+    session.flush()
+    return patient
+
+
+def update_patient(session: Session, patient: Patient, data: dict[str, Any], settings: Settings,
+                   source: str = "api") -> Patient:
+    if "phone" in data:
+        data = {**data, "phone": normalise_phone(data["phone"], settings)}
+    _ensure_unique(session, patient, data.get("phone"), data.get("external_id"))
+    if "phone" in data and data["phone"] != patient.phone:
+        patient.phone = data["phone"]
+        # A new number is a new handset: earlier delivery failures say nothing about it.
+        patient.sms_unreachable_at, patient.sms_soft_failures = None, 0
+    _apply(patient, data)
+    _apply_consent(session, patient, data.get("consent"), source)
+    session.flush()
+    return patient
+
+
+def encode_cursor(last_id: int) -> str:
+    return base64.urlsafe_b64encode(f"p:{last_id}".encode()).decode().rstrip("=")
+
+
+def decode_cursor(cursor: str) -> int:
+    try:
+        raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode()
+        prefix, value = raw.split(":")
+        if prefix != "p":
+            raise ValueError(prefix)
+        return int(value)
+    except ValueError:
+        raise Invalid("bad cursor", {"cursor": ["Not a cursor from this API."]}) from None
+
+
+def list_patients(
+    session: Session, *, limit: int, cursor: str | None = None, phone: str | None = None,
+    external_id: str | None = None, settings: Settings,
+) -> tuple[list[Patient], str | None]:
+    query = select(Patient).options(selectinload(Patient.consent_events)).order_by(Patient.id).limit(limit + 1)
+    if cursor:
+        query = query.where(Patient.id > decode_cursor(cursor))
+    if phone:
+        query = query.where(Patient.phone == normalise_phone(phone, settings))
+    if external_id:
+        query = query.where(Patient.external_id == external_id)
+    rows = list(session.scalars(query))
+    page, more = rows[:limit], len(rows) > limit
+    return page, (encode_cursor(page[-1].id) if more else None)
