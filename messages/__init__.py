@@ -1,15 +1,36 @@
-"""Every patient-facing text, in the source language (English), marked for Babel."""
+"""Every patient-facing text, in the source language (English), marked for Babel.
+
+The texts live in messages.sms, messages.voice and messages.instruments; this package
+renders them in the patient's language and formats what patients read (dates, numbers).
+"""
 from __future__ import annotations
 
-from functools import lru_cache
-from pathlib import Path
+from messages.catalog import (
+    DOMAIN,
+    LOCALES_DIR,
+    SOURCE_LANGUAGE,
+    N_,
+    resolve_language,
+    supported_languages,
+    translate,
+)
+from messages.formatting import (
+    format_datetime_for_patient,
+    format_phone_for_patient,
+    patient_locale,
+    speakable_phone,
+)
 
-SOURCE_LANGUAGE = "en"
-LOCALES_DIR = Path(__file__).resolve().parent.parent / "locales"
-
-
-@lru_cache(maxsize=1)
-def supported_languages() -> frozenset[str]:
-    """English plus every language with a shipped catalog: adding a language is adding a catalog."""
-    shipped = {p.parent.parent.name for p in LOCALES_DIR.glob("*/LC_MESSAGES/messages.po")}
-    return frozenset({SOURCE_LANGUAGE, *shipped})
+__all__ = [
+    "DOMAIN",
+    "LOCALES_DIR",
+    "N_",
+    "SOURCE_LANGUAGE",
+    "format_datetime_for_patient",
+    "format_phone_for_patient",
+    "patient_locale",
+    "resolve_language",
+    "speakable_phone",
+    "supported_languages",
+    "translate",
+]

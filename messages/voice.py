@@ -1,0 +1,72 @@
+"""Voice scripts, written to be heard: short sentences, numbers said as digits, nothing only a reader gets.
+
+Placeholders: {clinic}, {first_name}, {clinic_phone} as messages.speakable_phone says it.
+Before anyone is confirmed to be the patient, a call says only the clinic's name and number.
+"""
+from __future__ import annotations
+
+from engage.instruments.model import Instrument
+from messages.catalog import N_, resolve_language, translate
+
+VOICE_IDENTITY_CHECK = N_(
+    "Hello. This is {clinic} calling for {first_name}. If this is {first_name}, please press 1."
+)
+VOICE_NOT_PATIENT = N_("Thank you. This call was from {clinic}. Our number is {clinic_phone}. Goodbye.")
+VOICE_VOICEMAIL = N_("Hello, this is {clinic}. Please call us back at {clinic_phone}. Thank you. Goodbye.")
+VOICE_CHECKIN_START = N_(
+    "Thank you. I have {count} short questions for you. {stem} "
+    "For each one, press a number on your keypad, or say your answer."
+)
+VOICE_QUESTION_NUMBER = N_("Question {number} of {count}.")
+# Translators: one spoken answer option, "Press 1, or say: several days."
+VOICE_ANSWER_CHOICE = N_("Press {value}, or say: {label}.")
+VOICE_DID_NOT_CATCH = N_("Sorry, I didn't catch that. Here is the question again.")
+VOICE_STILL_NOT_CAUGHT = N_(
+    "Sorry, I still didn't catch that. We will try again another time. "
+    "If you need us, call {clinic} at {clinic_phone}. Goodbye."
+)
+# 988 is said digit by digit so that speech engines do not read "nine hundred eighty-eight".
+VOICE_CRISIS_RESOURCES = N_(
+    "If you are thinking about hurting yourself, help is available right now. "
+    "You can call or text 9 8 8, the Suicide and Crisis Lifeline, at any time. "
+    "If you are in danger, hang up and call 9 1 1."
+)
+VOICE_CRISIS_OFFER_CONNECT = N_(
+    "To talk with someone from your care team now, press 1. To go on with the questions, press 2."
+)
+VOICE_CONNECTING = N_("Please stay on the line while I connect you.")
+VOICE_CONNECT_FAILED = N_("I could not reach your care team. I will connect you to the 9 8 8 Lifeline now.")
+VOICE_CHECKIN_THANKS = N_("Thank you for answering. Your care team will review your answers. Goodbye.")
+VOICE_INBOUND_GREETING = N_("Thank you for calling {clinic}. Please stay on the line while we connect you.")
+VOICE_INBOUND_CHECKIN_OFFER = N_(
+    "Thank you for calling {clinic}. You have a check-in waiting. To answer it now, press 1. "
+    "To speak with the clinic, press 2."
+)
+VOICE_AUDIO_VISIT_PATIENT = N_(
+    "Hello, this is {clinic}. Your visit will continue by phone. Please stay on the line while we connect you."
+)
+VOICE_AUDIO_VISIT_CLINICIAN = N_(
+    "This is {clinic}. Your patient's visit will continue by phone. Please stay on the line while we connect you."
+)
+VOICE_GOODBYE = N_("Goodbye.")
+
+
+def voice_checkin_start(instrument: Instrument, language: str) -> str:
+    """What the patient hears once identity is confirmed, before the first question."""
+    stem = translate(instrument.voice_stem, language)
+    return translate(VOICE_CHECKIN_START, language, count=len(instrument.items), stem=stem)
+
+
+def voice_item(instrument: Instrument, index: int, language: str) -> str:
+    """Question `index` (the scored items, then the closing item) and its spoken answer key."""
+    lang = resolve_language(language)
+    question = instrument.questions[index]
+    parts = []
+    if index < len(instrument.items):
+        parts.append(translate(VOICE_QUESTION_NUMBER, lang, number=index + 1, count=len(instrument.items)))
+    parts.append(translate(question.voice_text, lang))
+    parts.extend(
+        translate(VOICE_ANSWER_CHOICE, lang, value=choice.value, label=translate(choice.label, lang))
+        for choice in question.choices
+    )
+    return " ".join(parts)
