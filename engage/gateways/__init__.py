@@ -1,0 +1,21 @@
+"""Outgoing SMS and calls: the interface, and the console and Twilio gateways behind it."""
+from __future__ import annotations
+
+from engage.config import ConfigError, Settings
+from engage.gateways.base import Gateway, GatewayError, PermanentSendError, Sent, TransientSendError
+from engage.gateways.console import ConsoleGateway
+
+__all__ = [
+    "ConsoleGateway", "Gateway", "GatewayError", "PermanentSendError", "Sent", "TransientSendError",
+    "build_gateway",
+]
+
+
+def build_gateway(settings: Settings) -> Gateway:
+    if settings.gateway == "console":
+        return ConsoleGateway()
+    if settings.gateway == "twilio":
+        from engage.gateways.twilio import TwilioGateway  # the twilio client is only loaded when used
+
+        return TwilioGateway(settings)
+    raise ConfigError(f"ENGAGE_GATEWAY must be console or twilio, got {settings.gateway!r}")
