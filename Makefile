@@ -27,7 +27,7 @@ run: catalogs
 	@echo "  API:       curl -H 'Authorization: Bearer <token above>' http://127.0.0.1:5000/api/v1/patients"
 	@echo "  API docs:  http://127.0.0.1:5000/api/v1/openapi.json"
 	@echo
-	$(BIN)/engage serve --port 5000
+	$(BIN)/engage serve --port 5000 --with-scheduler
 
 test: catalogs
 	$(BIN)/python -m pytest $(PYTEST_ARGS)

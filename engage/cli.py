@@ -1,6 +1,7 @@
 """The `engage` command line."""
 from __future__ import annotations
 
+import logging
 import sys
 
 import click
@@ -60,7 +61,7 @@ def db_check() -> None:
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=5000, show_default=True, type=int)
 @click.option("--workers", default=2, show_default=True, type=int)
-@click.option("--with-scheduler", is_flag=True, help="Also run the scheduling clock in this process.")
+@click.option("--with-scheduler", is_flag=True, help="Also run the scheduling clock beside the web workers.")
 def serve(host: str, port: int, workers: int, with_scheduler: bool) -> None:
     """The web service, under gunicorn."""
     from engage.server import serve as run_server
@@ -115,3 +116,45 @@ def seed_demo(ctx) -> None:
 
     for line in seed(_runtime(ctx)):
         click.echo(line)
+
+
+@main.command()
+@click.option("--at", "at", help="ISO-8601 time to run the pass as (default: now).")
+@click.pass_context
+def tick(ctx, at: str | None) -> None:
+    """One scheduling and dispatch pass, then exit."""
+    from datetime import datetime, timezone
+
+    from engage.db import utcnow
+    from engage.scheduling.tick import tick as run_tick
+
+    now = utcnow()
+    if at:
+        try:
+            now = datetime.fromisoformat(at)
+        except ValueError:
+            raise click.BadParameter("not an ISO-8601 time", param_hint="--at") from None
+        if now.tzinfo is None:
+            now = now.replace(tzinfo=timezone.utc)
+    done = run_tick(_runtime(ctx), now)
+    click.echo(f"{done} due item(s) handled at {now.isoformat()}")
+
+
+@main.command()
+def worker() -> None:
+    """The scheduler and dispatcher only."""
+    from engage.scheduling.clock import run_worker
+
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    run_worker(_settings())
+
+
+@main.command()
+@click.option("--phone", required=True, help="The patient's number, in any common format.")
+@click.option("--url", default="http://127.0.0.1:5000", show_default=True, help="The running engage service.")
+@click.option("--start", "instrument", help="Start a check-in first: phq9, gad7, phq2 or gad2.")
+def simulate(phone: str, url: str, instrument: str | None) -> None:
+    """A terminal phone: shows what the patient receives and sends what you type."""
+    from engage.simulate import run
+
+    run(_settings(), phone, url, instrument)

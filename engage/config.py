@@ -76,6 +76,16 @@ class Settings:
         return self.env == "production"
 
     @property
+    def sender(self) -> str:
+        """What outbound rows record as their sender."""
+        return self.twilio_from or self.twilio_messaging_service_sid or self.clinic_phone
+
+    @property
+    def webhook_auth_token(self) -> str:
+        """Twilio signs webhooks with the auth token; without Twilio (development) the secret key stands in."""
+        return self.twilio_auth_token or self.secret_key
+
+    @property
     def zone(self) -> ZoneInfo:
         return ZoneInfo(self.timezone)
 

@@ -94,6 +94,12 @@ class MessageStatus(StrEnum):
     FAILED = "failed"
     RECEIVED = "received"
     READ = "read"
+    CANCELED = "canceled"
+
+    @classmethod
+    def known(cls, value: str) -> "MessageStatus | None":
+        """Providers add states over time; an unknown one is recorded, never fatal."""
+        return cls._value2member_map_.get(value)
 
 
 class DispatchStatus(StrEnum):

@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
+import engage.models  # noqa: F401  (every mapper configured before the first session)
 from engage.config import Settings
 from engage.db import make_engine, make_session_factory
 
@@ -20,6 +21,15 @@ class Runtime:
     engine: Engine
     sessions: sessionmaker[Session]
     services: dict[str, object] = field(default_factory=dict)
+
+    @property
+    def gateway(self):
+        """Built on first use and kept, so its HTTP connections are reused."""
+        if "gateway" not in self.services:
+            from engage.gateways import build_gateway
+
+            self.services["gateway"] = build_gateway(self.settings)
+        return self.services["gateway"]
 
 
 def build_runtime(settings: Settings) -> Runtime:

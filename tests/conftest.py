@@ -19,6 +19,7 @@ from engage.db import Base, session_scope
 from engage.runtime import build_runtime
 
 from tests.factories import Factory
+from tests.twilio_loopback import ACCOUNT_SID, AUTH_TOKEN, running_twilio
 
 
 def _fresh_database(base_url: str, tmp_path_factory) -> tuple[str, callable]:
@@ -47,10 +48,29 @@ def database_url(tmp_path_factory):
     drop()
 
 
+@pytest.fixture(scope="session")
+def _twilio_server():
+    with running_twilio() as server:
+        yield server
+
+
 @pytest.fixture
-def settings(database_url):
+def twilio(_twilio_server):
+    """A Twilio-compatible REST server on loopback; the real twilio client talks to it."""
+    _twilio_server.clear()
+    yield _twilio_server
+    _twilio_server.clear()
+
+
+@pytest.fixture
+def settings(database_url, twilio):
     return load_settings({
         "ENGAGE_DATABASE_URL": database_url,
+        "ENGAGE_GATEWAY": "twilio",
+        "TWILIO_ACCOUNT_SID": ACCOUNT_SID,
+        "TWILIO_AUTH_TOKEN": AUTH_TOKEN,
+        "ENGAGE_TWILIO_FROM": "+13125550100",
+        "ENGAGE_TWILIO_API_URL": twilio.base_url,
         "ENGAGE_PUBLIC_URL": "https://engage.test",
         "ENGAGE_CLINIC_NAME": "Riverside Family Medicine",
         "ENGAGE_CLINIC_PHONE": "+13125550100",

@@ -54,7 +54,8 @@ class CheckIn(Base):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     answers: Mapped[list[Answer]] = relationship(
-        back_populates="checkin", order_by="Answer.item_index", cascade="all, delete-orphan"
+        back_populates="checkin", order_by="Answer.item_index", cascade="all, delete-orphan",
+        lazy="selectin",
     )
 
 

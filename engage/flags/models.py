@@ -35,7 +35,7 @@ class Flag(Base):
     acknowledged_at: Mapped[datetime | None]
     resolved_at: Mapped[datetime | None]
 
-    events: Mapped[list[FlagEvent]] = relationship(back_populates="flag", order_by="FlagEvent.id")
+    events: Mapped[list[FlagEvent]] = relationship(back_populates="flag", order_by="FlagEvent.id", lazy="selectin")
 
 
 class FlagEvent(Base):

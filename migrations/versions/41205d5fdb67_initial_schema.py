@@ -231,7 +231,7 @@ def upgrade() -> None:
     sa.Column('to_number', sa.String(length=32), nullable=False),
     sa.Column('body', sa.Text(), nullable=False),
     sa.Column('provider_sid', sa.String(length=64), nullable=True),
-    sa.Column('status', sa.Enum('queued', 'sending', 'sent', 'delivered', 'undelivered', 'failed', 'received', 'read', name='messagestatus', native_enum=False, length=32), nullable=False),
+    sa.Column('status', sa.Enum('queued', 'sending', 'sent', 'delivered', 'undelivered', 'failed', 'received', 'read', 'canceled', name='messagestatus', native_enum=False, length=32), nullable=False),
     sa.Column('error_code', sa.Integer(), nullable=True),
     sa.Column('interpreted_at', engage.db.UTCDateTime(timezone=True), nullable=True),
     sa.Column('created_at', engage.db.UTCDateTime(timezone=True), nullable=False),

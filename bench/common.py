@@ -1,0 +1,142 @@
+"""Shared by the benchmarks: fresh databases, seeded patients, gunicorn, wrk."""
+from __future__ import annotations
+
+import os
+import re
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+import uuid
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Iterator
+
+from sqlalchemy import create_engine, text
+from sqlalchemy.engine import make_url
+
+ROOT = Path(__file__).resolve().parent.parent
+POSTGRES_URL = os.environ.get("ENGAGE_BENCH_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
+
+
+@contextmanager
+def fresh_database(backend: str) -> Iterator[str]:
+    """A migrated, empty database of the given backend, dropped afterwards."""
+    from engage import migrate
+    from engage.config import load_settings
+
+    if backend == "sqlite":
+        with tempfile.TemporaryDirectory() as folder:
+            url = f"sqlite:///{folder}/bench.db"
+            migrate.upgrade(load_settings({"ENGAGE_DATABASE_URL": url}))
+            yield url
+        return
+    name = f"engage_bench_{uuid.uuid4().hex[:10]}"
+    admin = create_engine(POSTGRES_URL, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    url = make_url(POSTGRES_URL).set(database=name).render_as_string(hide_password=False)
+    try:
+        migrate.upgrade(load_settings({"ENGAGE_DATABASE_URL": url}))
+        yield url
+    finally:
+        with admin.connect() as conn:
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@contextmanager
+def gunicorn(app_spec: str, env: dict[str, str], workers: int = 2) -> Iterator[str]:
+    """Serves `module:factory()` under gunicorn with `workers` sync workers; yields its base URL."""
+    port = free_port()
+    process = subprocess.Popen(
+        [sys.executable, "-m", "gunicorn", "-w", str(workers), "-b", f"127.0.0.1:{port}", "--log-level",
+         "warning", app_spec],
+        cwd=ROOT, env={**os.environ, **env}, start_new_session=True,
+    )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        _wait_until_up(base + "/healthz")
+        yield base
+    finally:
+        os.killpg(process.pid, signal.SIGTERM)
+        process.wait(timeout=30)
+
+
+def _wait_until_up(url: str, timeout: float = 30) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            urllib.request.urlopen(url, timeout=1)
+            return
+        except OSError:
+            time.sleep(0.2)
+    raise RuntimeError(f"{url} did not come up")
+
+
+def _lua_string(value: str) -> str:
+    return "[==[" + value + "]==]"
+
+
+def wrk(base_url: str, requests: list[tuple[str, dict[str, str], str]], seconds: int, connections: int) -> dict:
+    """Replays pre-built POST requests (path, headers, body) in order, round robin; returns figures."""
+    entries = ",\n".join(
+        "wrk.format('POST', {}, {{{}}}, {})".format(
+            _lua_string(path),
+            ", ".join(f"[ {_lua_string(k)} ] = {_lua_string(v)}" for k, v in headers.items()),
+            _lua_string(body),
+        )
+        for path, headers, body in requests
+    )
+    script = f"""
+local requests = nil
+local index = 0
+local counter = 0
+function setup(thread)
+  thread:set("offset", counter)
+  counter = counter + 1
+end
+function init(args)
+  requests = {{ {entries} }}
+  index = offset
+end
+function request()
+  index = index + {connections}
+  return requests[(index % #requests) + 1]
+end
+"""
+    with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as handle:
+        handle.write(script)
+    try:
+        result = subprocess.run(
+            ["wrk", "-t", str(connections), "-c", str(connections), "-d", f"{seconds}s", "--latency", "-s",
+             handle.name, base_url],
+            capture_output=True, text=True, check=True,
+        )
+    finally:
+        os.unlink(handle.name)
+    return parse_wrk(result.stdout)
+
+
+def _ms(value: str) -> float:
+    number, unit = re.match(r"([\d.]+)(us|ms|s)", value).groups()
+    return float(number) * {"us": 0.001, "ms": 1.0, "s": 1000.0}[unit]
+
+
+def parse_wrk(output: str) -> dict:
+    figures = {"rps": float(re.search(r"Requests/sec:\s+([\d.]+)", output).group(1))}
+    for label, key in (("50%", "p50_ms"), ("99%", "p99_ms")):
+        figures[key] = _ms(re.search(rf"^\s+{re.escape(label)}\s+(\S+)", output, re.M).group(1))
+    errors = re.search(r"Non-2xx or 3xx responses: (\d+)", output)
+    figures["non_2xx"] = int(errors.group(1)) if errors else 0
+    figures["requests"] = int(re.search(r"(\d+) requests in", output).group(1))
+    return figures

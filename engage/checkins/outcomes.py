@@ -1,0 +1,67 @@
+"""Outcomes over time, and results recorded from other sources (clinic, EHR)."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from engage.checkins.models import Outcome
+from engage.config import Settings
+from engage.enums import FlagKind
+from engage.flags.service import raise_flag
+from engage.instruments import get_instrument
+from engage.instruments.scoring import score
+from engage.patients.models import Patient
+
+
+@dataclass(frozen=True)
+class OutcomeView:
+    """An outcome as the registry shows it: with its change from the patient's first total."""
+
+    outcome: Outcome
+    change_from_baseline: int | None
+    change_from_baseline_percent: float | None
+
+    def __getattr__(self, name):
+        return getattr(self.outcome, name)
+
+
+def list_outcomes(session: Session, patient_id: int) -> list[Outcome]:
+    return list(session.scalars(select(Outcome).where(Outcome.patient_id == patient_id)
+                                .order_by(Outcome.completed_at, Outcome.id)))
+
+
+def with_change_from_baseline(outcomes: list[Outcome]) -> list[OutcomeView]:
+    baselines: dict[str, int] = {}
+    views = []
+    for outcome in outcomes:
+        if outcome.total is not None:
+            baselines.setdefault(outcome.instrument, outcome.total)
+        baseline = baselines.get(outcome.instrument)
+        if outcome.total is None or baseline is None:
+            views.append(OutcomeView(outcome, None, None))
+            continue
+        change = outcome.total - baseline
+        percent = round(100.0 * change / baseline, 1) if baseline else None
+        views.append(OutcomeView(outcome, change, percent))
+    return views
+
+
+def record_external(session: Session, settings: Settings, patient: Patient, *, instrument: str,
+                    answers: list[int | None], completed_at: datetime, source: str) -> Outcome:
+    definition = get_instrument(instrument)
+    scored = answers[: len(definition.items)]
+    result = score(definition, scored)
+    outcome = Outcome(
+        patient_id=patient.id, instrument=instrument, answers=list(answers), total=result.total,
+        severity=result.severity, safety_event=result.safety_event, positive_screen=result.positive_screen,
+        source=source, completed_at=completed_at,
+    )
+    session.add(outcome)
+    session.flush()
+    if result.safety_event:
+        raise_flag(session, settings, kind=FlagKind.SUICIDE_RISK, patient_id=patient.id,
+                   reason=f"self-harm question above 0 on a {source} administration")
+    return outcome

@@ -1,0 +1,159 @@
+"""Check-ins: scheduling, starting, taking replies, reminding, expiring and scoring."""
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from engage.checkins import conversation
+from engage.checkins.conversation import Clinic, OutText, Progress
+from engage.checkins.models import Answer, CheckIn, Enrollment, Outcome
+from engage.config import Settings
+from engage.db import utcnow
+from engage.enums import Channel, CheckInStatus, FlagKind
+from engage.errors import Invalid
+from engage.flags.service import raise_flag
+from engage.instruments import get_instrument
+from engage.instruments.scoring import score
+from engage.messaging.models import Message
+from engage.messaging.outbox import outbound, queue_for_delivery
+from engage.patients.models import Patient
+from engage.scheduling.models import Dispatch
+from messages import format_phone_for_patient, sms
+
+START, REMIND, EXPIRE = "checkin_start", "checkin_reminder", "checkin_expire"
+OPEN = (CheckInStatus.SCHEDULED, CheckInStatus.IN_PROGRESS)
+
+
+def clinic(settings: Settings) -> Clinic:
+    return Clinic(settings.clinic_name, format_phone_for_patient(settings.clinic_phone, settings.default_region))
+
+
+def schedule_checkin(
+    session: Session, patient: Patient, instrument: str, *, at: datetime | None = None,
+    channel: Channel | None = None, source: str = "api", enrollment_id: int | None = None,
+    stepped_up_from_id: int | None = None,
+) -> CheckIn:
+    get_instrument(instrument)
+    channel = channel or patient.channel
+    if channel is Channel.VOICE:
+        raise Invalid("voice check-ins are not available yet", {"channel": ["Only sms is available."]})
+    checkin = CheckIn(
+        patient_id=patient.id, instrument=instrument, channel=channel, source=source,
+        scheduled_for=at or utcnow(), enrollment_id=enrollment_id, stepped_up_from_id=stepped_up_from_id,
+    )
+    session.add(checkin)
+    session.flush()
+    session.add(Dispatch(kind=START, due_at=checkin.scheduled_for, patient_id=patient.id, checkin_id=checkin.id))
+    return checkin
+
+
+def active_checkin(session: Session, patient_id: int) -> CheckIn | None:
+    return session.scalar(
+        select(CheckIn).where(CheckIn.patient_id == patient_id, CheckIn.status == CheckInStatus.IN_PROGRESS)
+        .order_by(CheckIn.started_at.desc()).limit(1)
+    )
+
+
+def _messages(checkin: CheckIn, patient: Patient, settings: Settings, texts: tuple[OutText, ...]) -> list[Message]:
+    return [
+        outbound(to=patient.phone, sender=settings.sender, body=text.body, kind=text.kind,
+                 patient_id=patient.id, checkin_id=checkin.id)
+        for text in texts
+    ]
+
+
+def start_checkin(session: Session, settings: Settings, checkin: CheckIn, now: datetime) -> None:
+    """Due: open the conversation, unless the patient cannot or should not be texted now."""
+    if checkin.status is not CheckInStatus.SCHEDULED:
+        return
+    patient = session.get(Patient, checkin.patient_id)
+    if not (patient.has_consent(Channel.SMS) and patient.sms_reachable and patient.active):
+        checkin.status = CheckInStatus.CANCELLED
+        return
+    busy = active_checkin(session, patient.id)
+    if busy is not None:
+        # One conversation at a time: a reply must never be read as an answer to the wrong check-in.
+        session.add(Dispatch(kind=START, due_at=busy.expires_at, patient_id=patient.id, checkin_id=checkin.id))
+        return
+    checkin.status, checkin.started_at = CheckInStatus.IN_PROGRESS, now
+    checkin.expires_at = now + timedelta(hours=settings.checkin_expiry_hours)
+    texts = conversation.opening(get_instrument(checkin.instrument), patient.language, clinic(settings))
+    queue_for_delivery(session, _messages(checkin, patient, settings, texts), now, patient.id)
+    for kind, due in ((REMIND, now + timedelta(hours=settings.checkin_reminder_hours)), (EXPIRE, checkin.expires_at)):
+        session.add(Dispatch(kind=kind, due_at=due, patient_id=patient.id, checkin_id=checkin.id))
+
+
+def remind(session: Session, settings: Settings, checkin: CheckIn, now: datetime) -> None:
+    """One reminder, only if the patient has not replied at all."""
+    if checkin.status is not CheckInStatus.IN_PROGRESS or checkin.reminded_at or checkin.answers:
+        return
+    if checkin.failed_replies:
+        return
+    patient = session.get(Patient, checkin.patient_id)
+    checkin.reminded_at = now
+    texts = (conversation.say("checkin_reminder", sms.SMS_CHECKIN_REMINDER, patient.language, clinic(settings)),
+             conversation.item_text(get_instrument(checkin.instrument), 0, patient.language))
+    queue_for_delivery(session, _messages(checkin, patient, settings, texts), now, patient.id)
+
+
+def expire(session: Session, checkin: CheckIn, now: datetime) -> None:
+    if checkin.status is not CheckInStatus.IN_PROGRESS:
+        return
+    checkin.status = CheckInStatus.EXPIRED
+    if checkin.answers:
+        # A partial administration keeps its answers and gets no total.
+        _record_outcome(session, checkin, completed_at=now)
+
+
+def take_reply(session: Session, settings: Settings, checkin: CheckIn, patient: Patient, message: Message,
+               now: datetime) -> list[Message]:
+    instrument = get_instrument(checkin.instrument)
+    progress = Progress(instrument, patient.language, len(checkin.answers), checkin.failed_replies)
+    turn = conversation.take_reply(progress, message.body, clinic(settings))
+    checkin.failed_replies = turn.failed_replies
+    for offset, value in enumerate(turn.new_answers):
+        index = progress.answered + offset
+        checkin.answers.append(Answer(item_index=index, item_code=instrument.items[index].code, value=value,
+                                      message_id=message.id, answered_at=now))
+    checkin.current_item = len(checkin.answers)
+    if turn.safety_event:
+        raise_flag(session, settings, kind=FlagKind.SUICIDE_RISK, patient_id=patient.id, checkin_id=checkin.id,
+                   message_id=message.id, reason="answered the self-harm question above 0")
+    if turn.finished:
+        complete(session, settings, checkin, patient, now)
+    return _messages(checkin, patient, settings, turn.texts)
+
+
+def complete(session: Session, settings: Settings, checkin: CheckIn, patient: Patient, now: datetime) -> Outcome:
+    checkin.status, checkin.completed_at = CheckInStatus.COMPLETED, now
+    outcome = _record_outcome(session, checkin, completed_at=now)
+    if checkin.enrollment_id:
+        enrollment = session.get(Enrollment, checkin.enrollment_id)
+        enrollment.last_completed_at = now
+    result = score(get_instrument(checkin.instrument), [a.value for a in checkin.answers])
+    if result.step_up:
+        # A positive brief screen is followed by the full instrument, as the screening protocol asks.
+        schedule_checkin(session, patient, result.step_up, at=now, source="step_up",
+                         stepped_up_from_id=checkin.id)
+    return outcome
+
+
+def _record_outcome(session: Session, checkin: CheckIn, completed_at: datetime) -> Outcome:
+    instrument = get_instrument(checkin.instrument)
+    answers = [a.value for a in checkin.answers]
+    answers += [None] * (len(instrument.items) - len(answers))
+    result = score(instrument, answers)
+    outcome = Outcome(
+        patient_id=checkin.patient_id, checkin_id=checkin.id, instrument=checkin.instrument, answers=answers,
+        total=result.total, severity=result.severity, safety_event=result.safety_event,
+        positive_screen=result.positive_screen, source=checkin.channel.value, completed_at=completed_at,
+    )
+    session.add(outcome)
+    return outcome
+
+
+def list_checkins(session: Session, patient_id: int) -> list[CheckIn]:
+    return list(session.scalars(select(CheckIn).where(CheckIn.patient_id == patient_id)
+                                .order_by(CheckIn.scheduled_for.desc(), CheckIn.id.desc())))

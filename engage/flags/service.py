@@ -1,0 +1,103 @@
+"""The review queue: raising flags, notifying the on-call care manager, working them."""
+from __future__ import annotations
+
+from datetime import timedelta
+
+from sqlalchemy import case, select
+from sqlalchemy.orm import Session
+
+from engage.auth.models import StaffUser
+from engage.config import Settings
+from engage.db import utcnow
+from engage.enums import FlagKind, FlagPriority, FlagStatus
+from engage.errors import Conflict, Invalid, NotFound
+from engage.flags.models import Flag, FlagEvent
+from engage.messaging.outbox import outbound, queue_for_delivery
+
+URGENT_KINDS = frozenset({FlagKind.SUICIDE_RISK, FlagKind.CRISIS_LANGUAGE})
+# Staff notices name no patient and no score: a phone screen is not a private place.
+URGENT_NOTICE = "engage: Urgent item in the engage queue. Please open the review queue now."
+
+
+def raise_flag(
+    session: Session, settings: Settings, *, kind: FlagKind, patient_id: int | None, reason: str,
+    priority: FlagPriority | None = None, checkin_id: int | None = None, message_id: int | None = None,
+    appointment_id: int | None = None,
+) -> Flag:
+    if priority is None:
+        priority = FlagPriority.URGENT if kind in URGENT_KINDS else FlagPriority.NORMAL
+    flag = Flag(
+        kind=kind, priority=priority, patient_id=patient_id, reason=reason, checkin_id=checkin_id,
+        message_id=message_id, appointment_id=appointment_id, events=[FlagEvent(action="raised", note=reason)],
+    )
+    session.add(flag)
+    if priority is FlagPriority.URGENT:
+        _notify_on_call(session, settings, flag)
+    return flag
+
+
+def _notify_on_call(session: Session, settings: Settings, flag: Flag) -> None:
+    on_call = session.scalars(
+        select(StaffUser).where(StaffUser.on_call, StaffUser.active, StaffUser.phone.is_not(None))
+    ).all()
+    notices = [
+        outbound(to=user.phone, sender=settings.sender, body=URGENT_NOTICE,
+                 kind="staff_notice")
+        for user in on_call
+    ]
+    queue_for_delivery(session, notices)
+    note = f"notified {len(notices)} on-call care manager(s)" if notices else "no on-call care manager with a phone"
+    flag.events.append(FlagEvent(action="notified", note=note))
+    flag.next_escalation_at = utcnow() + timedelta(minutes=settings.urgent_ack_minutes)
+
+
+def review_queue(session: Session, *, status: FlagStatus | None = None, priority: FlagPriority | None = None,
+                 limit: int = 100) -> list[Flag]:
+    """Urgent first, then oldest: the order a care manager should work them."""
+    rank = case({FlagPriority.URGENT.value: 0, FlagPriority.HIGH.value: 1}, value=Flag.priority, else_=2)
+    query = select(Flag).order_by(rank, Flag.created_at, Flag.id).limit(limit)
+    if status is not None:
+        query = query.where(Flag.status == status)
+    else:
+        query = query.where(Flag.status != FlagStatus.RESOLVED)
+    if priority is not None:
+        query = query.where(Flag.priority == priority)
+    return list(session.scalars(query))
+
+
+def get_flag(session: Session, flag_id: int) -> Flag:
+    flag = session.get(Flag, flag_id)
+    if flag is None:
+        raise NotFound(f"no flag {flag_id}")
+    return flag
+
+
+def acknowledge(session: Session, flag: Flag, actor: StaffUser, note: str | None = None) -> Flag:
+    if flag.status is FlagStatus.RESOLVED:
+        raise Conflict("the flag is already resolved")
+    if flag.status is FlagStatus.OPEN:
+        flag.status = FlagStatus.ACKNOWLEDGED
+        flag.acknowledged_at = utcnow()
+        flag.next_escalation_at = None
+    flag.events.append(FlagEvent(action="acknowledged", actor_id=actor.id, note=note))
+    return flag
+
+
+def assign(session: Session, flag: Flag, actor: StaffUser, assignee_id: int) -> Flag:
+    assignee = session.get(StaffUser, assignee_id)
+    if assignee is None or not assignee.active:
+        raise Invalid("unknown staff user", {"staff_id": ["No active staff user with this id."]})
+    flag.assigned_to_id = assignee.id
+    flag.events.append(FlagEvent(action="assigned", actor_id=actor.id, note=f"assigned to {assignee.email}"))
+    return flag
+
+
+def resolve(session: Session, flag: Flag, actor: StaffUser, note: str) -> Flag:
+    if flag.status is FlagStatus.RESOLVED:
+        raise Conflict("the flag is already resolved")
+    now = utcnow()
+    if flag.acknowledged_at is None:
+        flag.acknowledged_at = now
+    flag.status, flag.resolved_at, flag.next_escalation_at = FlagStatus.RESOLVED, now, None
+    flag.events.append(FlagEvent(action="resolved", actor_id=actor.id, note=note))
+    return flag

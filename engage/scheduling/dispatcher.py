@@ -1,0 +1,136 @@
+"""The dispatcher: claims due rows from the outbox with a lease and carries them out.
+
+Any number of dispatchers may run at once. A claim is a short transaction (SKIP LOCKED
+on PostgreSQL; SQLite serialises writers), so two workers never hold the same row, and a
+row whose worker died is taken over once its lease has run out.
+"""
+from __future__ import annotations
+
+import logging
+import os
+import random
+import socket
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Callable
+
+from sqlalchemy import and_, or_, select
+from sqlalchemy.orm import Session
+
+from engage.db import session_scope
+from engage.enums import DispatchStatus
+from engage.gateways import TransientSendError
+from engage.runtime import Runtime
+from engage.scheduling.models import Dispatch
+
+log = logging.getLogger(__name__)
+LEASE = timedelta(minutes=2)
+MAX_ATTEMPTS = 8
+
+
+@dataclass
+class Job:
+    """What a deciding handler gets: one dispatch, its session, the pass's clock and the runtime."""
+
+    session: Session
+    runtime: Runtime
+    dispatch: Dispatch
+    now: datetime
+
+
+Decide = Callable[[Job], None]
+Deliver = Callable[[Runtime, int, datetime], None]
+
+
+@dataclass(frozen=True)
+class Handlers:
+    """Deciding handlers change state in the dispatch's own transaction; delivering handlers
+    talk to the provider and must not hold a transaction (SQLite would stall every writer)."""
+
+    decide: dict[str, Decide]
+    deliver: dict[str, Deliver]
+
+
+def worker_name() -> str:
+    return f"{socket.gethostname()}:{os.getpid()}"
+
+
+def claim_due(runtime: Runtime, now: datetime, worker: str, batch: int = 100) -> list[int]:
+    with session_scope(runtime.sessions) as session:
+        query = (
+            select(Dispatch)
+            .where(or_(
+                and_(Dispatch.status == DispatchStatus.PENDING, Dispatch.due_at <= now),
+                and_(Dispatch.status == DispatchStatus.CLAIMED, Dispatch.lease_until < now),
+            ))
+            .order_by(Dispatch.due_at, Dispatch.id)
+            .limit(batch)
+            .with_for_update(skip_locked=True)
+        )
+        rows = session.scalars(query).all()
+        for row in rows:
+            row.status, row.claimed_by, row.lease_until = DispatchStatus.CLAIMED, worker, now + LEASE
+            row.attempts += 1
+        return [row.id for row in rows]
+
+
+def backoff(attempts: int) -> timedelta:
+    """Exponential with full jitter, so retrying workers don't stampede the provider together."""
+    return timedelta(seconds=random.uniform(0, min(3600, 15 * 2 ** attempts)))
+
+
+def _owned(session: Session, dispatch_id: int, worker: str) -> Dispatch | None:
+    dispatch = session.get(Dispatch, dispatch_id, with_for_update=True)
+    if dispatch is None or dispatch.status is not DispatchStatus.CLAIMED or dispatch.claimed_by != worker:
+        return None  # another worker took it over after our lease ran out
+    return dispatch
+
+
+def _finish(dispatch: Dispatch, now: datetime) -> None:
+    if dispatch.status is DispatchStatus.CLAIMED:
+        dispatch.status, dispatch.completed_at, dispatch.lease_until = DispatchStatus.DONE, now, None
+
+
+def carry_out(runtime: Runtime, dispatch_id: int, worker: str, now: datetime, handlers: Handlers) -> None:
+    with session_scope(runtime.sessions) as session:
+        dispatch = _owned(session, dispatch_id, worker)
+        if dispatch is None:
+            return
+        kind = dispatch.kind
+        if kind in handlers.decide:
+            handlers.decide[kind](Job(session, runtime, dispatch, now))
+            _finish(dispatch, now)
+            return
+    error = None
+    try:
+        handlers.deliver[kind](runtime, dispatch_id, now)
+    except TransientSendError as exc:
+        error = f"transient: {exc.code or ''} {exc}"
+    with session_scope(runtime.sessions) as session:
+        dispatch = _owned(session, dispatch_id, worker)
+        if dispatch is not None:
+            _retry_later(dispatch, now, error) if error else _finish(dispatch, now)
+
+
+def _retry_later(dispatch: Dispatch, now: datetime, error: str) -> None:
+    dispatch.last_error = error
+    if dispatch.attempts >= MAX_ATTEMPTS:
+        dispatch.status = DispatchStatus.FAILED
+        return
+    dispatch.status, dispatch.claimed_by, dispatch.lease_until = DispatchStatus.PENDING, None, None
+    dispatch.due_at = now + backoff(dispatch.attempts)
+
+
+def run_pass(runtime: Runtime, now: datetime, handlers: Handlers, worker: str | None = None) -> int:
+    """Everything due at `now`, including what the pass itself makes due; returns how many ran."""
+    worker = worker or worker_name()
+    done = 0
+    while ids := claim_due(runtime, now, worker):
+        for dispatch_id in ids:
+            try:
+                carry_out(runtime, dispatch_id, worker, now, handlers)
+            except Exception:
+                # One bad row must not stop the others; its lease runs out and it is retried.
+                log.exception("dispatch %s failed", dispatch_id)
+            done += 1
+    return done

@@ -1,0 +1,127 @@
+"""Delivery reports from Twilio, and what failures mean for reaching the patient."""
+from __future__ import annotations
+
+from datetime import timedelta
+
+from sqlalchemy import select
+
+from engage.db import utcnow
+from engage.enums import DispatchStatus, MessageStatus
+from engage.flags.models import Flag
+from engage.messaging.models import Message, MessageStatusEvent
+from engage.patients.models import Patient
+from engage.scheduling.models import Dispatch
+from tests.phone import Phone
+from tests.twilio_loopback import AUTH_TOKEN
+from tests.twilio_signing import post_signed_url
+
+
+def _send_checkin(client, auth, factory, twilio, runtime):
+    patient = factory.patient()
+    client.post(f"/api/v1/patients/{patient.id}/checkins", json={"instrument": "phq2"}, headers=auth())
+    phone = Phone(client, twilio, runtime, patient.phone)
+    phone.deliveries()
+    return patient, twilio.sms_to(patient.phone)
+
+
+def _report(client, twilio, sid, status, error_code=None, headers=None):
+    url, params = twilio.status_callback(sid, status, error_code)
+    response = post_signed_url(client, AUTH_TOKEN, url, params, headers)
+    assert response.status_code == 204
+    return response
+
+
+def _message(runtime, sid) -> Message:
+    with runtime.sessions() as session:
+        return session.scalar(select(Message).where(Message.provider_sid == sid))
+
+
+def _patient(runtime, patient_id) -> Patient:
+    with runtime.sessions() as session:
+        return session.get(Patient, patient_id)
+
+
+def _flags(runtime):
+    with runtime.sessions() as session:
+        return session.scalars(select(Flag)).all()
+
+
+def test_status_only_moves_forward(client, auth, factory, twilio, runtime):
+    _, (intro, _) = _send_checkin(client, auth, factory, twilio, runtime)
+    _report(client, twilio, intro.sid, "delivered")
+    _report(client, twilio, intro.sid, "sent")  # late, out of order
+    assert _message(runtime, intro.sid).status == MessageStatus.DELIVERED
+
+
+def test_a_redelivered_callback_counts_once(client, auth, factory, twilio, runtime):
+    _, (intro, _) = _send_checkin(client, auth, factory, twilio, runtime)
+    for _ in range(2):
+        _report(client, twilio, intro.sid, "sent")
+    _report(client, twilio, intro.sid, "delivered", headers={"I-Twilio-Idempotency-Token": "tok-1"})
+    _report(client, twilio, intro.sid, "delivered", headers={"I-Twilio-Idempotency-Token": "tok-1"})
+    with runtime.sessions() as session:
+        events = session.scalars(select(MessageStatusEvent.status).order_by(MessageStatusEvent.id)).all()
+    assert events == ["sent", "delivered"]
+
+
+def test_landline_marks_patient_unreachable_and_raises_a_flag(client, auth, factory, twilio, runtime):
+    patient, (intro, _) = _send_checkin(client, auth, factory, twilio, runtime)
+    _report(client, twilio, intro.sid, "undelivered", 30006)
+    assert _patient(runtime, patient.id).sms_reachable is False
+    flag, = _flags(runtime)
+    assert (flag.kind, flag.patient_id) == ("unreachable", patient.id)
+    assert _message(runtime, intro.sid).error_code == 30006
+
+
+def test_unreachable_handset_counts_only_after_three_in_a_row(client, auth, factory, twilio, runtime):
+    patient, (intro, item) = _send_checkin(client, auth, factory, twilio, runtime)
+    _report(client, twilio, intro.sid, "undelivered", 30003)
+    _report(client, twilio, item.sid, "undelivered", 30003)
+    assert _patient(runtime, patient.id).sms_reachable is True and _flags(runtime) == []
+    phone = Phone(client, twilio, runtime, patient.phone)
+    phone.deliveries(utcnow() + timedelta(hours=4, minutes=5))  # the reminder
+    reminder = twilio.sms_to(patient.phone)[2]
+    _report(client, twilio, reminder.sid, "undelivered", 30003)
+    assert _patient(runtime, patient.id).sms_reachable is False
+    assert [f.kind for f in _flags(runtime)] == ["unreachable"]
+
+
+def test_a_delivery_in_between_resets_the_soft_failure_count(client, auth, factory, twilio, runtime):
+    patient, (intro, item) = _send_checkin(client, auth, factory, twilio, runtime)
+    _report(client, twilio, intro.sid, "undelivered", 30003)
+    _report(client, twilio, item.sid, "delivered")
+    assert _patient(runtime, patient.id).sms_soft_failures == 0
+
+
+def test_invalid_number_refused_at_send_marks_unreachable(client, auth, factory, twilio, runtime):
+    patient = factory.patient()
+    twilio.refuse_number(patient.phone, 21211)
+    client.post(f"/api/v1/patients/{patient.id}/checkins", json={"instrument": "phq9"}, headers=auth())
+    Phone(client, twilio, runtime, patient.phone).deliveries()
+    assert _patient(runtime, patient.id).sms_reachable is False
+    with runtime.sessions() as session:
+        statuses = session.scalars(select(Message.status).where(Message.patient_id == patient.id)).all()
+    assert MessageStatus.FAILED in statuses
+    assert [f.kind for f in _flags(runtime)] == ["unreachable"]
+
+
+def test_provider_outage_is_retried_later_and_nothing_is_lost(client, auth, factory, twilio, runtime):
+    patient = factory.patient()
+    client.post(f"/api/v1/patients/{patient.id}/checkins", json={"instrument": "phq9"}, headers=auth())
+    twilio.fail_next(10, status=503)
+    phone = Phone(client, twilio, runtime, patient.phone)
+    now = utcnow()
+    assert phone.deliveries(now) == []
+    with runtime.sessions() as session:
+        retry = session.scalar(select(Dispatch).where(Dispatch.kind == "send_messages"))
+        assert retry.status == DispatchStatus.PENDING and retry.due_at > now and "503" in retry.last_error
+    twilio.clear()
+    intro, first = phone.deliveries(now + timedelta(hours=2))
+    assert first.startswith("Q1/9:")
+
+
+def test_twilio_advanced_opt_out_is_recorded_without_a_second_confirmation(client, factory, twilio, runtime, auth):
+    patient = factory.patient()
+    phone = Phone(client, twilio, runtime, patient.phone)
+    assert phone.text("STOP", OptOutType="STOP") == []
+    assert client.get(f"/api/v1/patients/{patient.id}", headers=auth()).json["consent"]["sms"] is False
