@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from datetime import time
 from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -69,7 +69,6 @@ class Settings:
     reminder_offsets_hours: tuple[float, ...] = (72.0, 24.0, 2.0)
     sms_per_second: float = 1.0
     calls_per_second: float = 1.0
-    extra: dict[str, str] = field(default_factory=dict)
 
     @property
     def is_production(self) -> bool:

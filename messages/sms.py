@@ -6,6 +6,8 @@ a score or a diagnosis, and English texts stay within GSM-7 (no curly quotes or 
 """
 from __future__ import annotations
 
+from functools import lru_cache
+
 from engage.instruments.model import Instrument
 from engage.instruments.segments import sms_segments
 from messages.catalog import N_, resolve_language, translate
@@ -92,6 +94,7 @@ def _sentence(text: str) -> str:
     return text if text.endswith((".", "?", "!")) else f"{text}."
 
 
+@lru_cache(maxsize=1024)
 def sms_item(instrument: Instrument, index: int, language: str) -> str:
     """The text asking question `index` (the scored items, then the closing item) with its answer key.
 

@@ -219,7 +219,7 @@ def test_a_failure_while_interpreting_loses_nothing_and_tells_the_patient_nothin
     phone = phone_for(client, twilio, runtime, patient)
     phone.deliveries()
     with runtime.sessions.begin() as session:
-        session.scalar(select(CheckIn)).instrument = "retired-instrument"  # cannot be interpreted
+        session.scalar(select(CheckIn)).instrument = "retired"  # no such instrument: cannot be interpreted
     assert phone.text("2") == []
     inbound, = rows(runtime, Message, Message.direction == "inbound")
     assert inbound.body == "2" and inbound.interpreted_at is None

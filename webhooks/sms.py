@@ -1,27 +1,24 @@
 """Inbound texts and delivery status callbacks."""
 from __future__ import annotations
 
-import logging
+from xml.sax.saxutils import escape, quoteattr
 
 from flask import Response, request, url_for
-from twilio.twiml.messaging_response import MessagingResponse
 
 from engage.messaging.inbound import InboundText, receive_text
 from engage.messaging.status import record_status
 from engage.web import db, runtime
 from webhooks import twilio_blueprint as bp
 
-log = logging.getLogger(__name__)
-
-
 def _twiml(replies) -> Response:
-    response = MessagingResponse()
-    settings = runtime().settings
-    for reply in replies:
-        # The status callback carries our id: a TwiML reply has no provider id until Twilio reports one.
-        callback = (settings.public_url or request.host_url.rstrip("/")) + url_for(".status", m=reply.message_id)
-        response.message(reply.body, action=callback, method="POST")
-    return Response(str(response), mimetype="application/xml")
+    # The status callback carries our id: a TwiML reply has no provider id until Twilio reports one.
+    callback = (runtime().settings.public_url or request.host_url.rstrip("/")) + url_for(".status") + "?m="
+    # Written out rather than built as a tree: this answers every patient text, and the shape is fixed.
+    body = "".join(
+        f'<Message action={quoteattr(f"{callback}{reply.message_id}")} method="POST">{escape(reply.body)}</Message>'
+        for reply in replies
+    )
+    return Response(f'<?xml version="1.0" encoding="UTF-8"?><Response>{body}</Response>', mimetype="application/xml")
 
 
 @bp.post("/sms")

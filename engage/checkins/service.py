@@ -1,9 +1,11 @@
 """Check-ins: scheduling, starting, taking replies, reminding, expiring and scoring."""
 from __future__ import annotations
 
+from dataclasses import dataclass
+from functools import lru_cache
 from datetime import datetime, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, insert, select, update
 from sqlalchemy.orm import Session
 
 from engage.checkins import conversation
@@ -26,6 +28,7 @@ START, REMIND, EXPIRE = "checkin_start", "checkin_reminder", "checkin_expire"
 OPEN = (CheckInStatus.SCHEDULED, CheckInStatus.IN_PROGRESS)
 
 
+@lru_cache(maxsize=8)
 def clinic(settings: Settings) -> Clinic:
     return Clinic(settings.clinic_name, format_phone_for_patient(settings.clinic_phone, settings.default_region))
 
@@ -107,23 +110,42 @@ def expire(session: Session, checkin: CheckIn, now: datetime) -> None:
         _record_outcome(session, checkin, completed_at=now)
 
 
-def take_reply(session: Session, settings: Settings, checkin: CheckIn, patient: Patient, message: Message,
-               now: datetime) -> list[Message]:
+# Built once: the answering path runs for every reply, and building statements is not free.
+_RECORD_ANSWERS = insert(Answer.__table__)
+_ADVANCE = (update(CheckIn.__table__).where(CheckIn.__table__.c.id == bindparam("checkin"))
+            .values(current_item=bindparam("answered"), failed_replies=bindparam("failures")))
+
+
+@dataclass(frozen=True)
+class OpenCheckIn:
+    """What answering needs to know about the check-in in progress: read in the webhook's one lookup."""
+
+    id: int
+    instrument: str
+    answered: int
+    failed_replies: int
+
+
+def take_reply(session: Session, settings: Settings, checkin: OpenCheckIn, patient_id: int, language: str,
+               message_id: int, body: str, now: datetime) -> list[OutText]:
+    """The hot path of every check-in: plain statements, no objects loaded unless the check-in ends."""
     instrument = get_instrument(checkin.instrument)
-    progress = Progress(instrument, patient.language, len(checkin.answers), checkin.failed_replies)
-    turn = conversation.take_reply(progress, message.body, clinic(settings))
-    checkin.failed_replies = turn.failed_replies
-    for offset, value in enumerate(turn.new_answers):
-        index = progress.answered + offset
-        checkin.answers.append(Answer(item_index=index, item_code=instrument.items[index].code, value=value,
-                                      message_id=message.id, answered_at=now))
-    checkin.current_item = len(checkin.answers)
+    progress = Progress(instrument, language, checkin.answered, checkin.failed_replies)
+    turn = conversation.take_reply(progress, body, clinic(settings))
+    if turn.new_answers:
+        session.execute(_RECORD_ANSWERS, [
+            {"checkin_id": checkin.id, "item_index": index, "item_code": instrument.items[index].code,
+             "value": value, "message_id": message_id, "answered_at": now}
+            for index, value in enumerate(turn.new_answers, start=checkin.answered)
+        ])
+    session.execute(_ADVANCE, {"checkin": checkin.id, "answered": checkin.answered + len(turn.new_answers),
+                               "failures": turn.failed_replies})
     if turn.safety_event:
-        raise_flag(session, settings, kind=FlagKind.SUICIDE_RISK, patient_id=patient.id, checkin_id=checkin.id,
-                   message_id=message.id, reason="answered the self-harm question above 0")
+        raise_flag(session, settings, kind=FlagKind.SUICIDE_RISK, patient_id=patient_id, checkin_id=checkin.id,
+                   message_id=message_id, reason="answered the self-harm question above 0")
     if turn.finished:
-        complete(session, settings, checkin, patient, now)
-    return _messages(checkin, patient, settings, turn.texts)
+        complete(session, settings, session.get(CheckIn, checkin.id), session.get(Patient, patient_id), now)
+    return list(turn.texts)
 
 
 def complete(session: Session, settings: Settings, checkin: CheckIn, patient: Patient, now: datetime) -> Outcome:

@@ -1,11 +1,16 @@
-"""An inbound text: stored first, then interpreted — keywords, safety, check-in, or a note for the team."""
+"""An inbound text: stored first, then interpreted — keywords, safety, check-in, or a note for the team.
+
+This is the busiest path in engage, so it reads what it needs in one lookup and writes with plain
+statements; objects are loaded only on the rarer branches (keywords, flags, a check-in's end).
+"""
 from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import and_, bindparam, insert, select
+from sqlalchemy.engine import Row
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -21,20 +26,33 @@ from engage.instruments import get_instrument
 from engage.instruments.parsing import parse_reply
 from engage.messaging.keywords import Keyword, keyword_in
 from engage.messaging.models import Message
-from engage.messaging.outbox import outbound
 from engage.patients.models import Patient
-from engage.patients.service import find_patient_by_phone, record_consent
+from engage.patients.service import record_consent
 from engage.runtime import Runtime
 from messages import sms, supported_languages, translate
 
 log = logging.getLogger(__name__)
-
+_MESSAGES = Message.__table__
+_STORE = insert(_MESSAGES).returning(_MESSAGES.c.id)
+_STORE_REPLIES = insert(_MESSAGES).returning(_MESSAGES.c.id, sort_by_parameter_order=True)
 
 _KEYWORD_REPLIES = {
     Keyword.OPT_OUT: sms.SMS_OPT_OUT_CONFIRMATION,
     Keyword.OPT_IN: sms.SMS_OPT_IN_CONFIRMATION,
     Keyword.HELP: sms.SMS_HELP,
 }
+
+# Who is texting, and the SMS check-in they are in the middle of, if any: one round trip.
+_SENDER = (
+    select(Patient.id, Patient.language, Patient.sms_consent, CheckIn.id.label("checkin_id"), CheckIn.instrument,
+           CheckIn.current_item, CheckIn.failed_replies)
+    .select_from(Patient)
+    .outerjoin(CheckIn, and_(CheckIn.patient_id == Patient.id, CheckIn.status == CheckInStatus.IN_PROGRESS,
+                             CheckIn.channel == Channel.SMS))
+    .where(Patient.phone == bindparam("phone"))
+    .order_by(CheckIn.started_at.desc())
+    .limit(1)
+)
 
 
 @dataclass(frozen=True)
@@ -52,107 +70,99 @@ class Reply:
     message_id: int
 
 
-def store(session: Session, text: InboundText) -> Message | None:
-    """None when this provider message was already stored (a redelivery changes nothing)."""
-    if session.scalar(select(Message.id).where(Message.provider_sid == text.sid)) is not None:
-        return None
-    patient = find_patient_by_phone(session, text.from_number)
-    message = Message(
-        direction=Direction.INBOUND, channel=Channel.SMS, kind="inbound", from_number=text.from_number,
-        to_number=text.to_number, body=text.body, provider_sid=text.sid or None, status=MessageStatus.RECEIVED,
-        patient_id=patient.id if patient else None,
-    )
-    try:
-        with session.begin_nested():
-            session.add(message)
-    except IntegrityError:
-        return None
-    return message
+def _store(session: Session, text: InboundText, sender: Row | None, interpreted_at: datetime | None) -> int:
+    return session.execute(_STORE, {
+        "direction": Direction.INBOUND, "channel": Channel.SMS, "kind": "inbound", "from_number": text.from_number,
+        "to_number": text.to_number, "body": text.body, "provider_sid": text.sid or None,
+        "status": MessageStatus.RECEIVED, "patient_id": sender.id if sender else None, "created_at": utcnow(),
+        "interpreted_at": interpreted_at,
+    }).scalar_one()
 
 
 def receive_text(runtime: Runtime, text: InboundText) -> list[Reply]:
-    with session_scope(runtime.sessions) as session:
-        message = store(session, text)
-        message_id = message.id if message else None
-    if message_id is None:
-        return []
+    """Stores the message and acts on it in one transaction; should acting fail, the message is
+    stored on its own, unmarked, so it can be replayed. The patient never sees an error."""
+    now, message_id = utcnow(), None
     try:
         with session_scope(runtime.sessions) as session:
-            replies = interpret(session, runtime.settings, session.get(Message, message_id), text.opt_out_type)
-            session.flush()
-            return [Reply(m.body, m.id) for m in replies]
+            sender = session.execute(_SENDER, {"phone": text.from_number}).first()
+            message_id = _store(session, text, sender, interpreted_at=now)
+            return answer(session, runtime.settings, message_id, text, sender, now)
+    except IntegrityError:
+        if message_id is None:
+            return []  # Twilio delivered the same message twice: the second changes nothing
+        log.exception("inbound message %s could not be interpreted", text.sid)
     except Exception:
-        # Stored, not interpreted: it stays unmarked so it can be replayed. The patient sees no error.
-        log.exception("inbound message %s could not be interpreted", message_id)
-        return []
+        log.exception("inbound message %s could not be interpreted", text.sid)
+    _keep_for_replay(runtime, text)
+    return []
 
 
-def _say(session: Session, settings: Settings, patient: Patient | None, to: str, kind: str, body: str) -> Message:
-    message = outbound(to=to, sender=settings.sender, body=body, kind=kind,
-                       patient_id=patient.id if patient else None)
-    # Handed to the provider in the webhook's own answer.
-    message.status = MessageStatus.SENDING
-    session.add(message)
-    return message
+def _keep_for_replay(runtime: Runtime, text: InboundText) -> None:
+    try:
+        with session_scope(runtime.sessions) as session:
+            _store(session, text, session.execute(_SENDER, {"phone": text.from_number}).first(), None)
+    except IntegrityError:
+        pass  # a concurrent delivery of the same message stored it
 
 
-def _text(session: Session, settings: Settings, patient: Patient, text: OutText) -> Message:
-    return _say(session, settings, patient, patient.phone, text.kind, text.body)
+def answer(session: Session, settings: Settings, message_id: int, text: InboundText, sender: Row | None,
+           now: datetime) -> list[Reply]:
+    """Interprets a stored message and records the replies it gets."""
+    texts = interpret(session, settings, message_id, text, sender, now)
+    to = text.from_number
+    rows = [{"direction": Direction.OUTBOUND, "channel": Channel.SMS, "kind": t.kind, "to_number": to,
+             "from_number": settings.sender, "body": t.body, "status": MessageStatus.SENDING,
+             "patient_id": sender.id if sender else None, "checkin_id": sender.checkin_id if sender else None,
+             "created_at": now} for t in texts]
+    ids = session.execute(_STORE_REPLIES, rows).scalars().all() if rows else []
+    return [Reply(t.body, reply_id) for t, reply_id in zip(texts, ids)]
 
 
-def interpret(session: Session, settings: Settings, message: Message, opt_out_type: str | None = None,
-              now: datetime | None = None) -> list[Message]:
-    now = now or utcnow()
-    message.interpreted_at = now
-    patient = session.get(Patient, message.patient_id) if message.patient_id else None
-    if patient is None:
+def interpret(session: Session, settings: Settings, message_id: int, text: InboundText, sender: Row | None,
+              now: datetime) -> list[OutText]:
+    if sender is None:
         # Reveal nothing: not whose number this was, not which clinic.
         body = " ".join(translate(sms.SMS_UNKNOWN_NUMBER, lang) for lang in sorted(supported_languages()))
-        return [_say(session, settings, None, message.from_number, "unknown_number", body)]
-    language, opted_out = patient.language, not patient.has_consent(Channel.SMS)
-    clinic = checkins.clinic(settings)
-    keyword = keyword_in(message.body, opted_out, opt_out_type)
+        return [OutText("unknown_number", body)]
+    clinic, language = checkins.clinic(settings), sender.language
+    keyword = keyword_in(text.body, not sender.sms_consent, text.opt_out_type)
     if keyword is not None:
-        return _keyword(session, settings, patient, keyword, carrier_handled=bool(opt_out_type))
-    if mentions_crisis(message.body):
-        raise_flag(session, settings, kind=FlagKind.CRISIS_LANGUAGE, patient_id=patient.id, message_id=message.id,
+        return _keyword(session, settings, sender.id, keyword, bool(text.opt_out_type))
+    if mentions_crisis(text.body):
+        raise_flag(session, settings, kind=FlagKind.CRISIS_LANGUAGE, patient_id=sender.id, message_id=message_id,
                    reason="crisis wording in a message from the patient")
-        return [_text(session, settings, patient, crisis_resources(language, clinic))]
-    if opted_out:
-        raise_flag(session, settings, kind=FlagKind.PATIENT_MESSAGE, patient_id=patient.id, message_id=message.id,
+        return [crisis_resources(language, clinic)]
+    if not sender.sms_consent:
+        raise_flag(session, settings, kind=FlagKind.PATIENT_MESSAGE, patient_id=sender.id, message_id=message_id,
                    reason="message from a patient who has opted out of texts")
         return []
-    checkin = checkins.active_checkin(session, patient.id)
-    if checkin is not None and checkin.channel is Channel.SMS:
-        replies = checkins.take_reply(session, settings, checkin, patient, message, now)
-        for reply in replies:
-            reply.status = MessageStatus.SENDING
-        session.add_all(replies)
-        return replies
-    if _late_answer(session, patient, message.body):
-        return [_text(session, settings, patient, say("checkin_expired", sms.SMS_CHECKIN_EXPIRED, language, clinic))]
-    raise_flag(session, settings, kind=FlagKind.PATIENT_MESSAGE, patient_id=patient.id, message_id=message.id,
+    if sender.checkin_id is not None:
+        checkin = checkins.OpenCheckIn(sender.checkin_id, sender.instrument, sender.current_item,
+                                       sender.failed_replies)
+        return checkins.take_reply(session, settings, checkin, sender.id, language, message_id, text.body, now)
+    if _late_answer(session, sender.id, language, text.body):
+        return [say("checkin_expired", sms.SMS_CHECKIN_EXPIRED, language, clinic)]
+    raise_flag(session, settings, kind=FlagKind.PATIENT_MESSAGE, patient_id=sender.id, message_id=message_id,
                reason="message from the patient outside a check-in")
-    return [_text(session, settings, patient, say("patient_message_received", sms.SMS_MESSAGE_RECEIVED, language, clinic))]
+    return [say("patient_message_received", sms.SMS_MESSAGE_RECEIVED, language, clinic)]
 
 
-def _late_answer(session: Session, patient: Patient, body: str) -> bool:
-    latest = session.scalar(select(CheckIn).where(CheckIn.patient_id == patient.id)
+def _late_answer(session: Session, patient_id: int, language: str, body: str) -> bool:
+    latest = session.scalar(select(CheckIn).where(CheckIn.patient_id == patient_id)
                             .order_by(CheckIn.id.desc()).limit(1))
     if latest is None or latest.status is not CheckInStatus.EXPIRED:
         return False
     remaining = len(get_instrument(latest.instrument).items) - len(latest.answers)
-    return parse_reply(body, patient.language, max(remaining, 1)) is not None
+    return parse_reply(body, language, max(remaining, 1)) is not None
 
 
-def _keyword(session: Session, settings: Settings, patient: Patient, keyword: Keyword,
-             carrier_handled: bool) -> list[Message]:
+def _keyword(session: Session, settings: Settings, patient_id: int, keyword: Keyword,
+             carrier_handled: bool) -> list[OutText]:
+    patient = session.get(Patient, patient_id)
     source = "carrier" if carrier_handled else "keyword"
-    if keyword is Keyword.OPT_OUT:
-        record_consent(session, patient, Channel.SMS, False, source)
-    elif keyword is Keyword.OPT_IN:
-        record_consent(session, patient, Channel.SMS, True, source)
+    if keyword is not Keyword.HELP:
+        record_consent(session, patient, Channel.SMS, keyword is Keyword.OPT_IN, source)
     if carrier_handled:
         return []  # Twilio's Advanced Opt-Out already answered; a second confirmation would be noise.
-    text = say(f"keyword_{keyword.value}", _KEYWORD_REPLIES[keyword], patient.language, checkins.clinic(settings))
-    return [_text(session, settings, patient, text)]
+    return [say(f"keyword_{keyword.value}", _KEYWORD_REPLIES[keyword], patient.language, checkins.clinic(settings))]

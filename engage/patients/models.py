@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from datetime import datetime, time
 
-from sqlalchemy import ForeignKey, Index, String, Text
+from sqlalchemy import ForeignKey, Index, String, Text, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from engage.db import Base, utcnow
@@ -23,6 +23,9 @@ class Patient(Base):
     quiet_start: Mapped[time | None]
     quiet_end: Mapped[time | None]
     no_video: Mapped[bool] = mapped_column(default=False)
+    # The consent ledger's latest decision per channel, kept beside it so the hot path reads one row.
+    sms_consent: Mapped[bool] = mapped_column(default=False, server_default=false())
+    voice_consent: Mapped[bool] = mapped_column(default=False, server_default=false())
     sms_unreachable_at: Mapped[datetime | None]
     sms_soft_failures: Mapped[int] = mapped_column(default=0)
     care_manager_id: Mapped[int | None] = mapped_column(ForeignKey("staff_users.id"), index=True)
@@ -44,14 +47,10 @@ class Patient(Base):
 
     @property
     def consent(self) -> dict[str, bool]:
-        """The latest ledger entry per channel wins; no entry means no consent."""
-        state = {channel.value: False for channel in Channel}
-        for event in self.consent_events:
-            state[event.channel.value] = event.action is ConsentAction.GRANTED
-        return state
+        return {"sms": self.sms_consent, "voice": self.voice_consent}
 
     def has_consent(self, channel: Channel) -> bool:
-        return self.consent[channel.value]
+        return self.sms_consent if channel is Channel.SMS else self.voice_consent
 
     @property
     def quiet_hours(self) -> dict | None:

@@ -5,7 +5,7 @@ import base64
 from typing import Any
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm import Session
 
 from engage.config import Settings
 from engage.enums import Channel, ConsentAction
@@ -25,7 +25,7 @@ def normalise_phone(raw: str, settings: Settings) -> str:
 
 
 def get_patient(session: Session, patient_id: int) -> Patient:
-    patient = session.get(Patient, patient_id, options=[selectinload(Patient.consent_events)])
+    patient = session.get(Patient, patient_id)
     if patient is None:
         raise NotFound(f"no patient {patient_id}")
     return patient
@@ -57,14 +57,18 @@ def _apply(patient: Patient, data: dict[str, Any]) -> None:
 def record_consent(
     session: Session, patient: Patient, channel: Channel, granted: bool, source: str, detail: str | None = None
 ) -> ConsentEvent | None:
-    """Appends to the ledger only when the state changes, so the history reads as decisions."""
-    if patient.has_consent(channel) == granted and patient.consent_events:
+    """Appends to the ledger only when the decision changes, so the history reads as decisions."""
+    if patient.has_consent(channel) == granted and patient.id is not None:
         return None
     event = ConsentEvent(
-        channel=channel, action=ConsentAction.GRANTED if granted else ConsentAction.REVOKED,
+        patient=patient, channel=channel, action=ConsentAction.GRANTED if granted else ConsentAction.REVOKED,
         source=source, detail=detail,
     )
-    patient.consent_events.append(event)
+    session.add(event)
+    if channel is Channel.SMS:
+        patient.sms_consent = granted
+    else:
+        patient.voice_consent = granted
     return event
 
 
@@ -78,8 +82,8 @@ def _apply_consent(session: Session, patient: Patient, consent: dict[str, bool |
 def create_patient(session: Session, data: dict[str, Any], settings: Settings, source: str = "api") -> Patient:
     phone = normalise_phone(data["phone"], settings)
     _ensure_unique(session, None, phone, data.get("external_id"))
-    patient = Patient(phone=phone, language="en", timezone=settings.timezone, channel=Channel.SMS)
-    patient.consent_events = []
+    patient = Patient(phone=phone, language="en", timezone=settings.timezone, channel=Channel.SMS,
+                      sms_consent=False, voice_consent=False)
     _apply(patient, {k: v for k, v in data.items() if v is not None or k == "quiet_hours"})
     session.add(patient)
     _apply_consent(session, patient, data.get("consent"), source)
@@ -121,7 +125,7 @@ def list_patients(
     session: Session, *, limit: int, cursor: str | None = None, phone: str | None = None,
     external_id: str | None = None, settings: Settings,
 ) -> tuple[list[Patient], str | None]:
-    query = select(Patient).options(selectinload(Patient.consent_events)).order_by(Patient.id).limit(limit + 1)
+    query = select(Patient).order_by(Patient.id).limit(limit + 1)
     if cursor:
         query = query.where(Patient.id > decode_cursor(cursor))
     if phone:

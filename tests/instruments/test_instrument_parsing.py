@@ -110,8 +110,14 @@ def test_the_wrong_number_of_answers_is_not_understood(answers, extra):
     assert parse_reply(reply, "en", remaining=len(answers) + extra) is None
 
 
+def _is_a_run_of_answers(text: str, remaining: int) -> bool:
+    # "2210" with four items left is four answers run together, not the number 2210.
+    return remaining >= 3 and len(text) == remaining and set(text) <= set("0123")
+
+
 @given(number=st.one_of(st.integers(max_value=-1), st.integers(min_value=4)), remaining=st.integers(1, 9))
 def test_numbers_outside_zero_to_three_are_not_understood(number, remaining):
+    assume(not _is_a_run_of_answers(str(number), remaining))
     assert parse_reply(str(number), "en", remaining=remaining) is None
 
 
