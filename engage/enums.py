@@ -40,6 +40,7 @@ class FlagKind(StrEnum):
     PATIENT_MESSAGE = "patient_message"
     UNREACHABLE = "unreachable"
     RESCHEDULE_REQUEST = "reschedule_request"
+    CALL_REQUEST = "call_request"
     NO_SHOW_FOLLOWUP = "no_show_followup"
     POSITIVE_SCREEN = "positive_screen"
     DELIVERY_FAILURE = "delivery_failure"

@@ -23,6 +23,8 @@ class Appointment(Base):
     video_url: Mapped[str | None] = mapped_column(String(500))
     clinician_name: Mapped[str | None] = mapped_column(String(200))
     clinician_phone: Mapped[str | None] = mapped_column(String(20))
+    # The latest reminder sent: a reply such as "C" is read as about this appointment only shortly after it.
+    reminded_at: Mapped[datetime | None]
     # What actually happened, for the visit note and for billing (audio-only is billed differently).
     modality_used: Mapped[AppointmentModality | None]
     fallback_reason: Mapped[str | None] = mapped_column(String(64))
@@ -61,6 +63,7 @@ class CampaignStep(Base):
     offset_minutes: Mapped[int]
     # sms, voice, or flag (a task for the care manager)
     action: Mapped[str] = mapped_column(String(16))
+    # sms: the name of a text in messages.sms; flag: the flag kind to raise
     message_key: Mapped[str | None] = mapped_column(String(64))
 
     campaign: Mapped[Campaign] = relationship(back_populates="steps")

@@ -5,6 +5,7 @@ from engage.checkins import service as checkins
 from engage.checkins.models import CheckIn
 from engage.messaging.delivery import deliver_messages
 from engage.messaging.outbox import SEND_MESSAGES
+from engage.outreach import appointments, campaigns
 from engage.scheduling.dispatcher import Handlers, Job
 
 
@@ -24,7 +25,16 @@ def _expire(job: Job) -> None:
     checkins.expire(job.session, _checkin(job), job.now)
 
 
+def _appointment_reminder(job: Job) -> None:
+    appointments.send_reminder(job.session, job.runtime.settings, job.dispatch, job.now)
+
+
+def _campaign_step(job: Job) -> None:
+    campaigns.carry_out_step(job.session, job.runtime.settings, job.dispatch, job.now)
+
+
 HANDLERS = Handlers(
-    decide={checkins.START: _start, checkins.REMIND: _remind, checkins.EXPIRE: _expire},
+    decide={checkins.START: _start, checkins.REMIND: _remind, checkins.EXPIRE: _expire,
+            appointments.REMINDER: _appointment_reminder, campaigns.STEP: _campaign_step},
     deliver={SEND_MESSAGES: deliver_messages},
 )
