@@ -75,6 +75,9 @@ def settings(database_url, twilio):
         "ENGAGE_CLINIC_NAME": "Riverside Family Medicine",
         "ENGAGE_CLINIC_PHONE": "+13125550100",
         "ENGAGE_TIMEZONE": "America/Chicago",
+        # Other tests send whenever the wall clock says; quiet hours (start == end: none) have tests of their own.
+        "ENGAGE_QUIET_START": "00:00",
+        "ENGAGE_QUIET_END": "00:00",
     })
 
 

@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from sqlalchemy import JSON, ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -21,10 +21,27 @@ class Enrollment(Base):
     interval_days: Mapped[int]
     channel: Mapped[Channel]
     status: Mapped[EnrollmentStatus] = mapped_column(default=EnrollmentStatus.ACTIVE)
+    # Why a paused enrollment is paused (opted_out, unreachable, patient_inactive), shown to staff.
+    paused_reason: Mapped[str | None] = mapped_column(String(32))
+    paused_at: Mapped[datetime | None]
     next_due_at: Mapped[datetime | None]
     last_completed_at: Mapped[datetime | None]
     started_at: Mapped[datetime] = mapped_column(default=utcnow)
     ended_at: Mapped[datetime | None]
+
+    def checkin_ended(self, checkin: CheckIn, now: datetime) -> None:
+        """The next check-in is due an interval after the last completion (a late answer moves it
+        later), or after an unanswered one was sent; one cancelled before sending is due again at
+        once, for the planner to pause the enrollment."""
+        if self.status is EnrollmentStatus.ENDED:
+            return
+        interval = timedelta(days=self.interval_days)
+        if checkin.status is CheckInStatus.COMPLETED:
+            self.last_completed_at, self.next_due_at = now, now + interval
+        elif checkin.status is CheckInStatus.EXPIRED:
+            self.next_due_at = checkin.started_at + interval
+        else:
+            self.next_due_at = now
 
 
 class CheckIn(Base):

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
-from engage.enums import Channel, CheckInStatus
+from engage.enums import Channel, CheckInStatus, EnrollmentStatus
 from engage.instruments import INSTRUMENTS, get_instrument
 
 _INSTRUMENT = validate.OneOf(sorted(INSTRUMENTS))
@@ -29,6 +29,27 @@ class CheckInSchema(Schema):
     completed_at = fields.DateTime(dump_only=True)
     expires_at = fields.DateTime(dump_only=True)
     answers = fields.List(fields.Nested(AnswerSchema), dump_only=True)
+
+
+class EnrollmentSchema(Schema):
+    id = fields.Integer(dump_only=True)
+    patient_id = fields.Integer(dump_only=True)
+    instrument = fields.String(required=True, validate=_INSTRUMENT)
+    interval_days = fields.Integer(required=True, validate=validate.Range(1, 365),
+                                   metadata={"description": "Days from one completed check-in to the next"})
+    channel = fields.Enum(Channel, by_value=True, load_default=None,
+                          metadata={"description": "Default: the patient's preferred channel"})
+    start_at = fields.AwareDateTime(load_only=True, load_default=None,
+                                    metadata={"description": "When the first check-in is due (default: now)"})
+    status = fields.Enum(EnrollmentStatus, by_value=True, dump_only=True)
+    paused_reason = fields.String(dump_only=True, allow_none=True,
+                                  metadata={"description": "opted_out, unreachable or patient_inactive"})
+    paused_at = fields.DateTime(dump_only=True, allow_none=True)
+    next_due_at = fields.DateTime(dump_only=True, allow_none=True,
+                                  metadata={"description": "Empty while a check-in is under way"})
+    last_completed_at = fields.DateTime(dump_only=True, allow_none=True)
+    started_at = fields.DateTime(dump_only=True)
+    ended_at = fields.DateTime(dump_only=True, allow_none=True)
 
 
 class OutcomeSchema(Schema):

@@ -21,6 +21,7 @@ from engage.instruments.scoring import score
 from engage.messaging.models import Message
 from engage.messaging.outbox import outbound, queue_for_delivery
 from engage.patients.models import Patient
+from engage.scheduling import quiet_hours
 from engage.scheduling.models import Dispatch
 from messages import format_phone_for_patient, sms
 
@@ -39,9 +40,7 @@ def schedule_checkin(
     stepped_up_from_id: int | None = None,
 ) -> CheckIn:
     get_instrument(instrument)
-    channel = channel or patient.channel
-    if channel is Channel.VOICE:
-        raise Invalid("voice check-ins are not available yet", {"channel": ["Only sms is available."]})
+    channel = checkin_channel(patient, channel)
     checkin = CheckIn(
         patient_id=patient.id, instrument=instrument, channel=channel, source=source,
         scheduled_for=at or utcnow(), enrollment_id=enrollment_id, stepped_up_from_id=stepped_up_from_id,
@@ -50,6 +49,14 @@ def schedule_checkin(
     session.flush()
     session.add(Dispatch(kind=START, due_at=checkin.scheduled_for, patient_id=patient.id, checkin_id=checkin.id))
     return checkin
+
+
+def checkin_channel(patient: Patient, channel: Channel | None) -> Channel:
+    """The channel asked for, else the patient's preferred one; only texts carry check-ins so far."""
+    channel = channel or patient.channel
+    if channel is Channel.VOICE:
+        raise Invalid("voice check-ins are not available yet", {"channel": ["Only sms is available."]})
+    return channel
 
 
 def active_checkin(session: Session, patient_id: int) -> CheckIn | None:
@@ -74,6 +81,9 @@ def start_checkin(session: Session, settings: Settings, checkin: CheckIn, now: d
     patient = session.get(Patient, checkin.patient_id)
     if not (patient.has_consent(Channel.SMS) and patient.sms_reachable and patient.active):
         checkin.status = CheckInStatus.CANCELLED
+        _move_enrollment_on(session, checkin, now)
+        return
+    if _deferred_to_allowed_time(session, settings, patient, checkin, START, now):
         return
     busy = active_checkin(session, patient.id)
     if busy is not None:
@@ -95,16 +105,31 @@ def remind(session: Session, settings: Settings, checkin: CheckIn, now: datetime
     if checkin.failed_replies:
         return
     patient = session.get(Patient, checkin.patient_id)
+    if _deferred_to_allowed_time(session, settings, patient, checkin, REMIND, now):
+        return
     checkin.reminded_at = now
     texts = (conversation.say("checkin_reminder", sms.SMS_CHECKIN_REMINDER, patient.language, clinic(settings)),
              conversation.item_text(get_instrument(checkin.instrument), 0, patient.language))
     queue_for_delivery(session, _messages(checkin, patient, settings, texts), now, patient.id)
 
 
+def _deferred_to_allowed_time(session: Session, settings: Settings, patient: Patient, checkin: CheckIn, kind: str,
+                              now: datetime) -> bool:
+    """Quiet hours (SPEC): a start or reminder due in them is re-planned for the next allowed time, never
+    dropped, so the reminder and expiry count from when the patient was actually texted."""
+    hours = quiet_hours.for_patient(patient, settings)
+    if not hours.is_quiet(now):
+        return False
+    session.add(Dispatch(kind=kind, due_at=hours.next_allowed_time(now), patient_id=patient.id,
+                         checkin_id=checkin.id))
+    return True
+
+
 def expire(session: Session, checkin: CheckIn, now: datetime) -> None:
     if checkin.status is not CheckInStatus.IN_PROGRESS:
         return
     checkin.status = CheckInStatus.EXPIRED
+    _move_enrollment_on(session, checkin, now)
     if checkin.answers:
         # A partial administration keeps its answers and gets no total.
         _record_outcome(session, checkin, completed_at=now)
@@ -151,15 +176,18 @@ def take_reply(session: Session, settings: Settings, checkin: OpenCheckIn, patie
 def complete(session: Session, settings: Settings, checkin: CheckIn, patient: Patient, now: datetime) -> Outcome:
     checkin.status, checkin.completed_at = CheckInStatus.COMPLETED, now
     outcome = _record_outcome(session, checkin, completed_at=now)
-    if checkin.enrollment_id:
-        enrollment = session.get(Enrollment, checkin.enrollment_id)
-        enrollment.last_completed_at = now
+    _move_enrollment_on(session, checkin, now)
     result = score(get_instrument(checkin.instrument), [a.value for a in checkin.answers])
     if result.step_up:
         # A positive brief screen is followed by the full instrument, as the screening protocol asks.
         schedule_checkin(session, patient, result.step_up, at=now, source="step_up",
                          stepped_up_from_id=checkin.id)
     return outcome
+
+
+def _move_enrollment_on(session: Session, checkin: CheckIn, now: datetime) -> None:
+    if checkin.enrollment_id is not None:
+        session.get(Enrollment, checkin.enrollment_id).checkin_ended(checkin, now)
 
 
 def _record_outcome(session: Session, checkin: CheckIn, completed_at: datetime) -> Outcome:

@@ -9,7 +9,7 @@ from sqlalchemy.orm import Session
 
 from engage.config import Settings
 from engage.db import session_scope
-from engage.enums import Channel, FlagKind, FlagStatus, MessageStatus
+from engage.enums import Channel, DispatchStatus, FlagKind, FlagStatus, MessageStatus
 from engage.flags.models import Flag
 from engage.flags.service import raise_flag
 from engage.gateways import PermanentSendError, TransientSendError
@@ -17,6 +17,7 @@ from engage.messaging.models import Message
 from engage.patients.models import Patient
 from engage.phones import redact
 from engage.runtime import Runtime
+from engage.scheduling import quiet_hours
 from engage.scheduling.models import Dispatch
 
 log = logging.getLogger(__name__)
@@ -36,30 +37,58 @@ def _may_send(message: Message, patient: Patient | None) -> bool:
     return patient.has_consent(Channel.SMS) and patient.sms_reachable
 
 
-def _prepare(runtime: Runtime, dispatch_id: int) -> list[tuple[int, str, str]]:
+def _prepare(runtime: Runtime, dispatch_id: int, now: datetime) -> list[tuple[int, str, str]]:
     """Marks the batch as being sent before any byte leaves, so a crash never sends twice."""
     with session_scope(runtime.sessions) as session:
         dispatch = session.get(Dispatch, dispatch_id)
         messages = session.scalars(
             select(Message).where(Message.id.in_(dispatch.payload.get("message_ids", []))).order_by(Message.id)
         ).all()
-        ready = []
-        for message in messages:
-            if message.status is MessageStatus.SENDING and message.provider_sid is None:
-                # Interrupted mid-send by a dead worker: the provider may have it, so never resend.
-                message.status = MessageStatus.FAILED
-            elif message.status is MessageStatus.QUEUED:
-                patient = session.get(Patient, message.patient_id) if message.patient_id else None
-                if _may_send(message, patient):
-                    message.status = MessageStatus.SENDING
-                    ready.append((message.id, message.to_number, message.body))
-                else:
-                    message.status = MessageStatus.CANCELED
-        return ready
+        sendable = [message for message in messages if _still_to_send(session, message)]
+        allowed_at = _after_quiet_hours(session, runtime.settings, sendable, now)
+        if allowed_at is not None:
+            _hold(dispatch, allowed_at)
+            return []
+        for message in sendable:
+            message.status = MessageStatus.SENDING
+        return [(message.id, message.to_number, message.body) for message in sendable]
+
+
+def _still_to_send(session: Session, message: Message) -> bool:
+    """Settles the messages that must not go out at all; True for those still to send."""
+    if message.status is MessageStatus.SENDING and message.provider_sid is None:
+        # Interrupted mid-send by a dead worker: the provider may have it, so never resend.
+        message.status = MessageStatus.FAILED
+        return False
+    if message.status is not MessageStatus.QUEUED:
+        return False
+    patient = session.get(Patient, message.patient_id) if message.patient_id else None
+    if not _may_send(message, patient):
+        message.status = MessageStatus.CANCELED
+        return False
+    return True
+
+
+def _after_quiet_hours(session: Session, settings: Settings, messages: list[Message], now: datetime
+                       ) -> datetime | None:
+    """When a batch due in its patient's quiet hours may go out, or None to send it now. A batch is one
+    patient's; one carrying crisis resources goes at once (SPEC), and staff notices have no patient."""
+    patient_id = messages[0].patient_id if messages else None
+    if patient_id is None or any(message.kind in EMERGENCY_KINDS for message in messages):
+        return None
+    hours = quiet_hours.for_patient(session.get(Patient, patient_id), settings)  # already loaded above
+    return hours.next_allowed_time(now) if hours.is_quiet(now) else None
+
+
+def _hold(dispatch: Dispatch, allowed_at: datetime) -> None:
+    """Re-planned, never dropped: pending again until the allowed time. The dispatcher finishes only
+    rows it still holds a claim on, so it leaves this one to wait."""
+    dispatch.status, dispatch.due_at = DispatchStatus.PENDING, allowed_at
+    dispatch.claimed_by = dispatch.lease_until = None
 
 
 def deliver_messages(runtime: Runtime, dispatch_id: int, now: datetime) -> None:
-    ready = _prepare(runtime, dispatch_id)
+    ready = _prepare(runtime, dispatch_id, now)
     for position, (message_id, to, body) in enumerate(ready):
         try:
             sent = runtime.gateway.send_sms(to, body)

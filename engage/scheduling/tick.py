@@ -1,12 +1,22 @@
 """One scheduling and dispatch pass, as if the time were `now`."""
 from __future__ import annotations
 
+import logging
 from datetime import datetime
 
 from engage.runtime import Runtime
 from engage.scheduling.dispatcher import run_pass
 from engage.scheduling.handlers import HANDLERS
+from engage.scheduling.planner import plan_due_enrollments
+
+log = logging.getLogger(__name__)
 
 
 def tick(runtime: Runtime, now: datetime, worker: str | None = None) -> int:
+    """Plans what enrollments make due, then carries out everything due; returns how many dispatches ran."""
+    try:
+        plan_due_enrollments(runtime, now)
+    except Exception:
+        # Planning trouble must not hold up messages already due; the next tick plans again.
+        log.exception("planning enrollments failed")
     return run_pass(runtime, now, HANDLERS, worker)

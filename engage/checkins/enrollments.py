@@ -1,0 +1,81 @@
+"""Enrollments: an instrument every N days on a channel, paused while the patient cannot be reached."""
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from sqlalchemy import select, update
+from sqlalchemy.orm import Session
+
+from engage.checkins.models import CheckIn, Enrollment
+from engage.checkins.service import checkin_channel
+from engage.enums import Channel, CheckInStatus, EnrollmentStatus
+from engage.errors import Conflict, NotFound
+from engage.instruments import get_instrument
+from engage.patients.models import Patient
+
+OPTED_OUT, UNREACHABLE, INACTIVE = "opted_out", "unreachable", "patient_inactive"
+# A paused enrollment is looked at again this often: a patient who texts START, or whose new number
+# clears "unreachable", is picked up by the planner without anything watching the consent ledger.
+PAUSE_RECHECK = timedelta(minutes=15)
+
+
+def enroll(session: Session, patient: Patient, *, instrument: str, interval_days: int, now: datetime,
+           channel: Channel | None = None, start_at: datetime | None = None) -> Enrollment:
+    get_instrument(instrument)
+    channel = checkin_channel(patient, channel)
+    if session.scalar(select(Enrollment.id).where(Enrollment.patient_id == patient.id,
+                                                  Enrollment.instrument == instrument,
+                                                  Enrollment.status != EnrollmentStatus.ENDED)):
+        raise Conflict("already enrolled", {"instrument": ["The patient is already enrolled; end that one first."]})
+    enrollment = Enrollment(patient_id=patient.id, instrument=instrument, interval_days=interval_days,
+                            channel=channel, status=EnrollmentStatus.ACTIVE, next_due_at=start_at or now,
+                            started_at=now)
+    session.add(enrollment)
+    session.flush()
+    return enrollment
+
+
+def list_enrollments(session: Session, patient_id: int) -> list[Enrollment]:
+    return list(session.scalars(select(Enrollment).where(Enrollment.patient_id == patient_id)
+                                .order_by(Enrollment.started_at.desc(), Enrollment.id.desc())))
+
+
+def get_enrollment(session: Session, patient_id: int, enrollment_id: int) -> Enrollment:
+    enrollment = session.get(Enrollment, enrollment_id)
+    if enrollment is None or enrollment.patient_id != patient_id:
+        raise NotFound(f"no enrollment {enrollment_id} for patient {patient_id}")
+    return enrollment
+
+
+def end_enrollment(session: Session, enrollment: Enrollment, now: datetime) -> Enrollment:
+    """Nothing more is planned; a check-in not yet sent is cancelled, one under way may be finished."""
+    if enrollment.status is EnrollmentStatus.ENDED:
+        raise Conflict("the enrollment has already ended")
+    enrollment.status, enrollment.ended_at, enrollment.next_due_at = EnrollmentStatus.ENDED, now, None
+    enrollment.paused_reason = enrollment.paused_at = None
+    session.execute(update(CheckIn).where(CheckIn.enrollment_id == enrollment.id,
+                                          CheckIn.status == CheckInStatus.SCHEDULED)
+                    .values(status=CheckInStatus.CANCELLED))
+    return enrollment
+
+
+def pause_reason(patient: Patient, channel: Channel) -> str | None:
+    """Why the patient cannot be sent this enrollment's check-ins now, or None."""
+    if not patient.active:
+        return INACTIVE
+    if not patient.has_consent(channel):
+        return OPTED_OUT
+    if channel is Channel.SMS and not patient.sms_reachable:
+        return UNREACHABLE
+    return None
+
+
+def pause(enrollment: Enrollment, reason: str, now: datetime) -> None:
+    if enrollment.status is not EnrollmentStatus.PAUSED:
+        enrollment.status, enrollment.paused_at = EnrollmentStatus.PAUSED, now
+    enrollment.paused_reason = reason
+    enrollment.next_due_at = now + PAUSE_RECHECK
+
+
+def resume(enrollment: Enrollment) -> None:
+    enrollment.status, enrollment.paused_reason, enrollment.paused_at = EnrollmentStatus.ACTIVE, None, None
