@@ -79,7 +79,8 @@ def _sqlite_pragmas(dbapi_connection, _record) -> None:
 
 def _sqlite_begin_immediate(connection) -> None:
     # Writers take the lock up front so concurrent workers queue instead of failing on upgrade.
-    connection.exec_driver_sql("BEGIN IMMEDIATE")
+    # Issued on the driver connection directly: this runs for every transaction.
+    connection.connection.dbapi_connection.execute("BEGIN IMMEDIATE")
 
 
 def make_session_factory(engine: Engine) -> sessionmaker[Session]:

@@ -31,6 +31,16 @@ class Runtime:
             self.services["gateway"] = build_gateway(self.settings)
         return self.services["gateway"]
 
+    def send_limiter(self, channel: str):
+        """The shared per-sender limit for this channel (sms or voice)."""
+        key = f"limiter:{channel}"
+        if key not in self.services:
+            from engage.scheduling.rate_limit import SendRateLimiter
+
+            rate = self.settings.sms_per_second if channel == "sms" else self.settings.calls_per_second
+            self.services[key] = SendRateLimiter(self.engine, f"{channel}:{self.settings.sender}", rate)
+        return self.services[key]
+
 
 def build_runtime(settings: Settings) -> Runtime:
     engine = make_engine(settings.database_url)

@@ -7,42 +7,23 @@ never see each other's data.
 from __future__ import annotations
 
 import os
-import uuid
 
 import pytest
-from sqlalchemy import create_engine, text
-from sqlalchemy.engine import make_url
+from sqlalchemy import text
 
 from engage import create_app, migrate
 from engage.config import load_settings
 from engage.db import Base, session_scope
 from engage.runtime import build_runtime
 
+from tests.databases import fresh_database
 from tests.factories import Factory
 from tests.twilio_loopback import ACCOUNT_SID, AUTH_TOKEN, running_twilio
 
 
-def _fresh_database(base_url: str, tmp_path_factory) -> tuple[str, callable]:
-    url = make_url(base_url)
-    if url.get_backend_name() == "sqlite":
-        path = tmp_path_factory.mktemp("db") / "engage.db"
-        return f"sqlite:///{path}", lambda: None
-    name = f"engage_test_{uuid.uuid4().hex[:12]}"
-    admin = create_engine(url, isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
-
-    def drop() -> None:
-        with admin.connect() as conn:
-            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
-
-    return url.set(database=name).render_as_string(hide_password=False), drop
-
-
 @pytest.fixture(scope="session")
 def database_url(tmp_path_factory):
-    url, drop = _fresh_database(os.environ.get("ENGAGE_TEST_DATABASE_URL", "sqlite://"), tmp_path_factory)
+    url, drop = fresh_database(os.environ.get("ENGAGE_TEST_DATABASE_URL", "sqlite://"), tmp_path_factory)
     migrate.upgrade(load_settings({"ENGAGE_DATABASE_URL": url}))
     yield url
     drop()
@@ -72,6 +53,9 @@ def settings(database_url, twilio):
         "ENGAGE_TWILIO_FROM": "+13125550100",
         "ENGAGE_TWILIO_API_URL": twilio.base_url,
         "ENGAGE_PUBLIC_URL": "https://engage.test",
+        # Tests send at loopback speed; the limiter has tests of its own.
+        "ENGAGE_SMS_PER_SECOND": "0",
+        "ENGAGE_CALLS_PER_SECOND": "0",
         "ENGAGE_CLINIC_NAME": "Riverside Family Medicine",
         "ENGAGE_CLINIC_PHONE": "+13125550100",
         "ENGAGE_TIMEZONE": "America/Chicago",

@@ -7,7 +7,6 @@ from itsdangerous import URLSafeTimedSerializer
 from sqlalchemy import select
 
 from engage.audit.models import AuditEvent
-from engage.checkins.service import schedule_checkin
 from engage.db import session_scope, utcnow
 from engage.enums import DispatchStatus
 from engage.flags.models import Flag
@@ -196,10 +195,6 @@ def test_replies_that_are_not_about_the_appointment_are_left_alone(client, auth,
     assert reply(runtime, patient, "CALL", START - timedelta(hours=23)) is None  # not a video visit
     assert reply(runtime, patient, "Can I bring my daughter?", START - timedelta(hours=23)) is None
     assert reply(runtime, patient, "C", START + timedelta(hours=2)) is None  # the visit is over
-    with session_scope(runtime.sessions) as session:
-        schedule_checkin(session, session.get(Patient, patient.id), "phq9", at=START - timedelta(hours=24))
-    phone.deliveries(START - timedelta(hours=23, minutes=30))
-    assert reply(runtime, patient, "1", START - timedelta(hours=23)) is None  # an answer to the check-in
     assert rows(runtime, Flag) == []
 
 

@@ -5,7 +5,6 @@ import os
 import subprocess
 import sys
 
-import pytest
 from sqlalchemy import create_engine, select, text
 
 from engage.auth.models import ApiToken

@@ -89,7 +89,9 @@ def _hold(dispatch: Dispatch, allowed_at: datetime) -> None:
 
 def deliver_messages(runtime: Runtime, dispatch_id: int, now: datetime) -> None:
     ready = _prepare(runtime, dispatch_id, now)
+    limiter = runtime.send_limiter("sms")
     for position, (message_id, to, body) in enumerate(ready):
+        limiter.wait_for_slot()
         try:
             sent = runtime.gateway.send_sms(to, body)
         except TransientSendError:

@@ -9,7 +9,7 @@ import logging
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import and_, bindparam, insert, select
+from sqlalchemy import and_, bindparam, exists, insert, select
 from sqlalchemy.engine import Row
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
@@ -19,13 +19,15 @@ from engage.checkins.conversation import OutText, crisis_resources, say
 from engage.checkins.models import CheckIn
 from engage.config import Settings
 from engage.db import session_scope, utcnow
-from engage.enums import Channel, CheckInStatus, Direction, FlagKind, MessageStatus
+from engage.enums import CampaignRunStatus, Channel, CheckInStatus, Direction, FlagKind, MessageStatus
 from engage.flags.crisis import mentions_crisis
 from engage.flags.service import raise_flag
 from engage.instruments import get_instrument
 from engage.instruments.parsing import parse_reply
 from engage.messaging.keywords import Keyword, keyword_in
 from engage.messaging.models import Message
+from engage.outreach import replies as outreach
+from engage.outreach.models import CampaignRun
 from engage.patients.models import Patient
 from engage.patients.service import record_consent
 from engage.runtime import Runtime
@@ -42,15 +44,19 @@ _KEYWORD_REPLIES = {
     Keyword.HELP: sms.SMS_HELP,
 }
 
-# Who is texting, and the SMS check-in they are in the middle of, if any: one round trip.
+_PATIENTS, _CHECKINS, _RUNS = Patient.__table__.c, CheckIn.__table__.c, CampaignRun.__table__.c
+_IN_OUTREACH = (exists().where(_RUNS.patient_id == _PATIENTS.id, _RUNS.status == CampaignRunStatus.ACTIVE)
+                .label("in_outreach"))
+# Who is texting, and the SMS check-in they are in the middle of, if any: one round trip, as plain rows.
 _SENDER = (
-    select(Patient.id, Patient.language, Patient.sms_consent, CheckIn.id.label("checkin_id"), CheckIn.instrument,
-           CheckIn.current_item, CheckIn.failed_replies)
-    .select_from(Patient)
-    .outerjoin(CheckIn, and_(CheckIn.patient_id == Patient.id, CheckIn.status == CheckInStatus.IN_PROGRESS,
-                             CheckIn.channel == Channel.SMS))
-    .where(Patient.phone == bindparam("phone"))
-    .order_by(CheckIn.started_at.desc())
+    select(_PATIENTS.id, _PATIENTS.language, _PATIENTS.sms_consent, _CHECKINS.id.label("checkin_id"),
+           _CHECKINS.instrument, _CHECKINS.current_item, _CHECKINS.failed_replies, _IN_OUTREACH)
+    .select_from(Patient.__table__)
+    .outerjoin(CheckIn.__table__, and_(_CHECKINS.patient_id == _PATIENTS.id,
+                                       _CHECKINS.status == CheckInStatus.IN_PROGRESS,
+                                       _CHECKINS.channel == Channel.SMS))
+    .where(_PATIENTS.phone == bindparam("phone"))
+    .order_by(_CHECKINS.started_at.desc())
     .limit(1)
 )
 
@@ -128,7 +134,7 @@ def interpret(session: Session, settings: Settings, message_id: int, text: Inbou
     clinic, language = checkins.clinic(settings), sender.language
     keyword = keyword_in(text.body, not sender.sms_consent, text.opt_out_type)
     if keyword is not None:
-        return _keyword(session, settings, sender.id, keyword, bool(text.opt_out_type))
+        return _keyword(session, settings, sender.id, keyword, bool(text.opt_out_type), now)
     if mentions_crisis(text.body):
         raise_flag(session, settings, kind=FlagKind.CRISIS_LANGUAGE, patient_id=sender.id, message_id=message_id,
                    reason="crisis wording in a message from the patient")
@@ -137,6 +143,14 @@ def interpret(session: Session, settings: Settings, message_id: int, text: Inbou
         raise_flag(session, settings, kind=FlagKind.PATIENT_MESSAGE, patient_id=sender.id, message_id=message_id,
                    reason="message from a patient who has opted out of texts")
         return []
+    if sender.in_outreach:
+        # Any text from the patient ends no-show outreach: a person takes it from here.
+        outreach.stop_campaigns_for_reply(session, sender.id, now)
+    answering = sender.checkin_id is not None and text.body.strip().isdecimal()
+    if not answering:
+        replies = outreach.handle_appointment_reply(session, settings, session.get(Patient, sender.id), text.body, now)
+        if replies is not None:
+            return [OutText("appointment_reply", body) for body in replies]
     if sender.checkin_id is not None:
         checkin = checkins.OpenCheckIn(sender.checkin_id, sender.instrument, sender.current_item,
                                        sender.failed_replies)
@@ -158,11 +172,13 @@ def _late_answer(session: Session, patient_id: int, language: str, body: str) ->
 
 
 def _keyword(session: Session, settings: Settings, patient_id: int, keyword: Keyword,
-             carrier_handled: bool) -> list[OutText]:
+             carrier_handled: bool, now: datetime) -> list[OutText]:
     patient = session.get(Patient, patient_id)
     source = "carrier" if carrier_handled else "keyword"
     if keyword is not Keyword.HELP:
         record_consent(session, patient, Channel.SMS, keyword is Keyword.OPT_IN, source)
+    if keyword is Keyword.OPT_OUT:
+        outreach.stop_campaigns_for_opt_out(session, patient_id, now)
     if carrier_handled:
         return []  # Twilio's Advanced Opt-Out already answered; a second confirmation would be noise.
     return [say(f"keyword_{keyword.value}", _KEYWORD_REPLIES[keyword], patient.language, checkins.clinic(settings))]

@@ -10,7 +10,6 @@ from datetime import datetime, timedelta
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from engage.checkins.service import active_checkin
 from engage.config import Settings
 from engage.enums import AppointmentModality, AppointmentStatus, FlagKind, FlagStatus
 from engage.flags.models import Flag
@@ -37,11 +36,12 @@ CALL_REQUESTED = "patient_requested_call"
 
 def handle_appointment_reply(session: Session, settings: Settings, patient: Patient, body: str,
                              now: datetime) -> list[str] | None:
-    """The texts to answer with, or None when the reply is not about an appointment."""
-    word = normalise(body)
-    intent = _INTENT.get(word)
-    if intent is None or (word.isdecimal() and active_checkin(session, patient.id) is not None):
-        return None  # a digit in the middle of a check-in answers its question
+    """The texts to answer with, or None when the reply is not about an appointment.
+
+    The inbound path gives a digit sent during an open check-in to the check-in, never here."""
+    intent = _INTENT.get(normalise(body))
+    if intent is None:
+        return None
     appointment = _reminded_appointment(session, patient.id, now)
     if appointment is not None:
         return _HANDLERS[intent](session, settings, patient, appointment)

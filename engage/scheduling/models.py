@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import JSON, ForeignKey, Index, String, Text
+from sqlalchemy import JSON, Float, ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from engage.db import Base, utcnow
@@ -34,3 +34,13 @@ class Dispatch(Base):
     last_error: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     completed_at: Mapped[datetime | None]
+
+
+class SendRate(Base):
+    """The next free sending slot per sender and channel, shared by every worker through the database."""
+
+    __tablename__ = "send_rates"
+
+    key: Mapped[str] = mapped_column(String(100), primary_key=True)
+    # Seconds since the epoch: plain arithmetic in one UPDATE on every backend.
+    next_slot: Mapped[float] = mapped_column(Float)
