@@ -89,17 +89,24 @@ def dispatch_rate(url: str, base_url: str, messages: int, workers: int) -> tuple
     with tempfile.TemporaryDirectory() as folder:
         go = Path(folder) / "go"
         runs = [subprocess.Popen([sys.executable, "-c", WORKER, str(go), NOON.isoformat(), f"w{n}"], env=env,
-                                 stdout=subprocess.PIPE, text=True) for n in range(workers)]
+                                 stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True) for n in range(workers)]
         time.sleep(3)
         started = time.monotonic()
         go.touch()
-        handled = sum(int(run.communicate()[0]) for run in runs)
+        handled = sum(_handled(run) for run in runs)
         elapsed = time.monotonic() - started
     runtime = build_runtime(load_settings({"ENGAGE_DATABASE_URL": url}))
     with runtime.sessions() as session:
         sent = len(session.scalars(select(Message.id).where(Message.provider_sid.is_not(None))).all())
     runtime.engine.dispose()
     return sent / elapsed, handled
+
+
+def _handled(run: subprocess.Popen) -> int:
+    out, err = run.communicate()
+    if run.returncode:
+        raise SystemExit(f"a dispatch worker failed:\n{err}")
+    return int(out)
 
 
 def limiter_accuracy(url: str, rate: float, sends: int, threads: int = 4) -> float:

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from sqlalchemy import create_engine
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -30,6 +31,23 @@ class Runtime:
 
             self.services["gateway"] = build_gateway(self.settings)
         return self.services["gateway"]
+
+    def close(self) -> None:
+        for engine in {self.engine, self.services.get("delivery_engine", self.engine)}:
+            engine.dispose()
+
+    @property
+    def delivery_engine(self) -> Engine:
+        """Where send bookkeeping is written: one statement per message, autocommitted and, on
+        PostgreSQL, without waiting for the disk flush. A commit lost to a database crash can only
+        leave a message "in doubt" (never resent), so the wait buys nothing here."""
+        if "delivery_engine" not in self.services:
+            engine = self.engine
+            if engine.dialect.name == "postgresql":
+                engine = create_engine(engine.url, isolation_level="AUTOCOMMIT", pool_size=2,
+                                       connect_args={"options": "-c synchronous_commit=off"})
+            self.services["delivery_engine"] = engine
+        return self.services["delivery_engine"]
 
     def send_limiter(self, channel: str):
         """The shared per-sender limit for this channel (sms or voice)."""

@@ -70,7 +70,7 @@ def runtime(settings):
     runtime = build_runtime(settings)
     yield runtime
     _empty_every_table(runtime.engine)
-    runtime.engine.dispose()
+    runtime.close()
 
 
 def _empty_every_table(engine) -> None:

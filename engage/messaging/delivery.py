@@ -2,9 +2,10 @@
 from __future__ import annotations
 
 import logging
+from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, case, select, update
 from sqlalchemy.orm import Session
 
 from engage.config import Settings
@@ -31,27 +32,49 @@ SOFT_FAILURE = 30003
 SOFT_FAILURES_BEFORE_UNREACHABLE = 3
 
 
+_MESSAGES = Message.__table__
+_SENT = _MESSAGES.c.id == bindparam("sent")
+# Records the message just sent and marks the next one as leaving, in one statement.
+_STEP = (update(_MESSAGES).where(_MESSAGES.c.id.in_([bindparam("sent"), bindparam("sending")]))
+         .values(status=case((_SENT, bindparam("sent_status", type_=_MESSAGES.c.status.type)),
+                             else_=MessageStatus.SENDING.value),
+                 provider_sid=case((_SENT, bindparam("sid")), else_=_MESSAGES.c.provider_sid),
+                 sent_at=case((_SENT, bindparam("at", type_=_MESSAGES.c.sent_at.type)), else_=_MESSAGES.c.sent_at)))
+
+
+@dataclass(frozen=True)
+class Outgoing:
+    id: int
+    to: str
+    body: str
+
+
 def _may_send(message: Message, patient: Patient | None) -> bool:
     if patient is None or message.kind in EMERGENCY_KINDS:
         return True
     return patient.has_consent(Channel.SMS) and patient.sms_reachable
 
 
-def _prepare(runtime: Runtime, dispatch_id: int, now: datetime) -> list[tuple[int, str, str]]:
-    """Marks the batch as being sent before any byte leaves, so a crash never sends twice."""
+def _prepare(runtime: Runtime, dispatch_ids: list[int], worker: str, now: datetime) -> dict[int, list[Outgoing]]:
+    """Settles what must not go out (opted out, interrupted, quiet hours) in one transaction and
+    returns, per dispatch this worker still holds, the messages to send in order."""
     with session_scope(runtime.sessions) as session:
-        dispatch = session.get(Dispatch, dispatch_id)
-        messages = session.scalars(
-            select(Message).where(Message.id.in_(dispatch.payload.get("message_ids", []))).order_by(Message.id)
-        ).all()
-        sendable = [message for message in messages if _still_to_send(session, message)]
-        allowed_at = _after_quiet_hours(session, runtime.settings, sendable, now)
-        if allowed_at is not None:
-            _hold(dispatch, allowed_at)
-            return []
-        for message in sendable:
-            message.status = MessageStatus.SENDING
-        return [(message.id, message.to_number, message.body) for message in sendable]
+        dispatches = session.scalars(select(Dispatch).where(
+            Dispatch.id.in_(dispatch_ids), Dispatch.claimed_by == worker,
+            Dispatch.status == DispatchStatus.CLAIMED)).all()
+        wanted = {m: d.id for d in dispatches for m in d.payload.get("message_ids", [])}
+        by_dispatch: dict[int, list[Message]] = {d.id: [] for d in dispatches}
+        for message in session.scalars(select(Message).where(Message.id.in_(wanted)).order_by(Message.id)):
+            if _still_to_send(session, message):
+                by_dispatch[wanted[message.id]].append(message)
+        plan = {}
+        for dispatch in dispatches:
+            allowed_at = _after_quiet_hours(session, runtime.settings, by_dispatch[dispatch.id], now)
+            if allowed_at is not None:
+                _hold(dispatch, allowed_at)
+                continue
+            plan[dispatch.id] = [Outgoing(m.id, m.to_number, m.body) for m in by_dispatch[dispatch.id]]
+        return plan
 
 
 def _still_to_send(session: Session, message: Message) -> bool:
@@ -87,33 +110,59 @@ def _hold(dispatch: Dispatch, allowed_at: datetime) -> None:
     dispatch.claimed_by = dispatch.lease_until = None
 
 
-def deliver_messages(runtime: Runtime, dispatch_id: int, now: datetime) -> None:
-    ready = _prepare(runtime, dispatch_id, now)
-    limiter = runtime.send_limiter("sms")
-    for position, (message_id, to, body) in enumerate(ready):
-        limiter.wait_for_slot()
+def deliver_messages(runtime: Runtime, dispatch_ids: list[int], worker: str, now: datetime) -> dict[int, str | None]:
+    """Sends a claimed batch, one message at a time; returns each dispatch's transient error, if any.
+
+    Each message is marked as being sent in the same short transaction that records the one before
+    it, so a worker killed at any moment leaves at most one message in doubt, never sent twice."""
+    plan = _prepare(runtime, dispatch_ids, worker, now)
+    limiter, results = runtime.send_limiter("sms"), {}
+    previous: dict | None = None
+    for position, (dispatch_id, outgoing) in enumerate(plan.items()):
         try:
-            sent = runtime.gateway.send_sms(to, body)
-        except TransientSendError:
-            _requeue(runtime, [m for m, _, _ in ready[position:]])
-            raise
-        except PermanentSendError as exc:
-            log.warning("message %s to %s refused: %s", message_id, redact(to), exc.code)
-            with session_scope(runtime.sessions) as session:
-                message = session.get(Message, message_id)
-                message.status, message.error_code = MessageStatus.FAILED, exc.code
-                note_delivery_failure(session, runtime.settings, message, exc.code)
-            continue
-        with session_scope(runtime.sessions) as session:
-            message = session.get(Message, message_id)
-            message.provider_sid, message.sent_at = sent.provider_sid, now
-            message.status = MessageStatus.known(sent.status) or MessageStatus.SENT
+            for message in outgoing:
+                limiter.wait_for_slot()
+                _step(runtime, previous, message.id)
+                previous = None
+                try:
+                    sent = runtime.gateway.send_sms(message.to, message.body)
+                except PermanentSendError as exc:
+                    _refused(runtime, message, exc.code)
+                    continue
+                previous = {"sent": message.id, "sid": sent.provider_sid, "at": now,
+                            "sent_status": MessageStatus.known(sent.status) or MessageStatus.SENT}
+        except TransientSendError as exc:
+            # The provider is struggling: this dispatch and the rest of the batch wait and retry.
+            later = list(plan)[position:]
+            _requeue(runtime, [m.id for d in later for m in plan[d]])
+            results.update({d: f"transient: {exc.code or ''} {exc}" for d in later})
+            break
+        results[dispatch_id] = None
+    _step(runtime, previous, None)
+    return results
+
+
+def _step(runtime: Runtime, sent: dict | None, sending: int | None) -> None:
+    if sent is None and sending is None:
+        return
+    params = sent or {"sent": None, "sid": None, "at": None, "sent_status": None}
+    with runtime.delivery_engine.begin() as conn:
+        conn.execute(_STEP, {**params, "sending": sending})
+
+
+def _refused(runtime: Runtime, message: Outgoing, code: int | None) -> None:
+    log.warning("message %s to %s refused: %s", message.id, redact(message.to), code)
+    with session_scope(runtime.sessions) as session:
+        row = session.get(Message, message.id)
+        row.status, row.error_code = MessageStatus.FAILED, code
+        note_delivery_failure(session, runtime.settings, row, code)
 
 
 def _requeue(runtime: Runtime, message_ids: list[int]) -> None:
-    with session_scope(runtime.sessions) as session:
-        for message in session.scalars(select(Message).where(Message.id.in_(message_ids))):
-            message.status = MessageStatus.QUEUED
+    with runtime.engine.begin() as conn:
+        conn.execute(update(_MESSAGES).where(_MESSAGES.c.id.in_(message_ids),
+                                             _MESSAGES.c.provider_sid.is_(None))
+                     .values(status=MessageStatus.QUEUED))
 
 
 def note_delivery_failure(session: Session, settings: Settings, message: Message, code: int | None) -> None:

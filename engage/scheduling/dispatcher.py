@@ -19,7 +19,6 @@ from sqlalchemy.orm import Session
 
 from engage.db import session_scope
 from engage.enums import DispatchStatus
-from engage.gateways import TransientSendError
 from engage.runtime import Runtime
 from engage.scheduling.models import Dispatch
 
@@ -39,7 +38,9 @@ class Job:
 
 
 Decide = Callable[[Job], None]
-Deliver = Callable[[Runtime, int, datetime], None]
+# Delivers a claimed batch; returns each dispatch's transient error (None: done). Dispatches it
+# re-planned itself (e.g. for quiet hours) are left out.
+Deliver = Callable[[Runtime, list[int], str, datetime], dict[int, str | None]]
 
 
 @dataclass(frozen=True)
@@ -55,7 +56,7 @@ def worker_name() -> str:
     return f"{socket.gethostname()}:{os.getpid()}"
 
 
-def claim_due(runtime: Runtime, now: datetime, worker: str, batch: int = 100) -> list[int]:
+def claim_due(runtime: Runtime, now: datetime, worker: str, batch: int = 100) -> list[tuple[int, str]]:
     with session_scope(runtime.sessions) as session:
         query = (
             select(Dispatch)
@@ -71,7 +72,7 @@ def claim_due(runtime: Runtime, now: datetime, worker: str, batch: int = 100) ->
         for row in rows:
             row.status, row.claimed_by, row.lease_until = DispatchStatus.CLAIMED, worker, now + LEASE
             row.attempts += 1
-        return [row.id for row in rows]
+        return [(row.id, row.kind) for row in rows]
 
 
 def backoff(attempts: int) -> timedelta:
@@ -91,24 +92,22 @@ def _finish(dispatch: Dispatch, now: datetime) -> None:
         dispatch.status, dispatch.completed_at, dispatch.lease_until = DispatchStatus.DONE, now, None
 
 
-def carry_out(runtime: Runtime, dispatch_id: int, worker: str, now: datetime, handlers: Handlers) -> None:
-    with session_scope(runtime.sessions) as session:
-        dispatch = _owned(session, dispatch_id, worker)
-        if dispatch is None:
-            return
-        kind = dispatch.kind
-        if kind in handlers.decide:
-            handlers.decide[kind](Job(session, runtime, dispatch, now))
-            _finish(dispatch, now)
-            return
-    error = None
-    try:
-        handlers.deliver[kind](runtime, dispatch_id, now)
-    except TransientSendError as exc:
-        error = f"transient: {exc.code or ''} {exc}"
+def decide(runtime: Runtime, dispatch_id: int, worker: str, now: datetime, handler: Decide) -> None:
+    """The state change and the row's completion commit together, so a decision is made once."""
     with session_scope(runtime.sessions) as session:
         dispatch = _owned(session, dispatch_id, worker)
         if dispatch is not None:
+            handler(Job(session, runtime, dispatch, now))
+            _finish(dispatch, now)
+
+
+def deliver(runtime: Runtime, dispatch_ids: list[int], worker: str, now: datetime, handler: Deliver) -> None:
+    """Talks to the provider outside any transaction, then settles the whole batch at once."""
+    results = handler(runtime, dispatch_ids, worker, now)
+    with session_scope(runtime.sessions) as session:
+        for dispatch in session.scalars(select(Dispatch).where(
+                Dispatch.id.in_(results), Dispatch.claimed_by == worker, Dispatch.status == DispatchStatus.CLAIMED)):
+            error = results[dispatch.id]
             _retry_later(dispatch, now, error) if error else _finish(dispatch, now)
 
 
@@ -125,12 +124,22 @@ def run_pass(runtime: Runtime, now: datetime, handlers: Handlers, worker: str | 
     """Everything due at `now`, including what the pass itself makes due; returns how many ran."""
     worker = worker or worker_name()
     done = 0
-    while ids := claim_due(runtime, now, worker):
-        for dispatch_id in ids:
-            try:
-                carry_out(runtime, dispatch_id, worker, now, handlers)
-            except Exception:
-                # One bad row must not stop the others; its lease runs out and it is retried.
-                log.exception("dispatch %s failed", dispatch_id)
-            done += 1
+    while claimed := claim_due(runtime, now, worker):
+        deliveries: dict[str, list[int]] = {}
+        for dispatch_id, kind in claimed:
+            if kind in handlers.deliver:
+                deliveries.setdefault(kind, []).append(dispatch_id)
+                continue
+            _safely(decide, runtime, dispatch_id, worker, now, handlers.decide[kind])
+        for kind, ids in deliveries.items():
+            _safely(deliver, runtime, ids, worker, now, handlers.deliver[kind])
+        done += len(claimed)
     return done
+
+
+def _safely(step: Callable, runtime: Runtime, work, worker: str, now: datetime, handler) -> None:
+    try:
+        step(runtime, work, worker, now, handler)
+    except Exception:
+        # One bad row must not stop the others; its lease runs out and it is retried.
+        log.exception("dispatch %s failed", work)
