@@ -158,3 +158,16 @@ def simulate(phone: str, url: str, instrument: str | None) -> None:
     from engage.simulate import run
 
     run(_settings(), phone, url, instrument)
+
+
+@main.command("replay-inbound")
+@click.pass_context
+def replay_inbound(ctx) -> None:
+    """Interpret stored texts that a fault left uninterpreted; replies go out through the outbox."""
+    from engage.db import utcnow
+    from engage.messaging.inbound import replay_uninterpreted
+
+    done, failed = replay_uninterpreted(_runtime(ctx), utcnow())
+    click.echo(f"{done} text(s) interpreted, {failed} still failing")
+    if failed:
+        raise SystemExit(1)

@@ -125,3 +125,27 @@ def test_twilio_advanced_opt_out_is_recorded_without_a_second_confirmation(clien
     phone = Phone(client, twilio, runtime, patient.phone)
     assert phone.text("STOP", OptOutType="STOP") == []
     assert client.get(f"/api/v1/patients/{patient.id}", headers=auth()).json["consent"]["sms"] is False
+
+
+def test_other_refusals_fail_the_message_and_put_it_in_front_of_the_team(client, auth, factory, twilio, runtime):
+    patient = factory.patient()
+    twilio.refuse_number(patient.phone, 21408)  # region not enabled on the account: not the patient's fault
+    client.post(f"/api/v1/patients/{patient.id}/checkins", json={"instrument": "phq2"}, headers=auth())
+    Phone(client, twilio, runtime, patient.phone).deliveries()
+    assert _patient(runtime, patient.id).sms_reachable is True
+    assert {(f.kind, f.patient_id) for f in _flags(runtime)} == {("delivery_failure", patient.id)}
+
+
+def test_a_dispatch_that_keeps_failing_is_given_up_with_a_flag(client, auth, factory, twilio, runtime):
+    patient = factory.patient()
+    client.post(f"/api/v1/patients/{patient.id}/checkins", json={"instrument": "phq9"}, headers=auth())
+    twilio.fail_next(1000, status=503)
+    phone, at = Phone(client, twilio, runtime, patient.phone), utcnow()
+    for _ in range(9):
+        phone.deliveries(at)
+        at += timedelta(hours=2)
+    with runtime.sessions() as session:
+        send = session.scalar(select(Dispatch).where(Dispatch.kind == "send_messages"))
+        assert send.status == DispatchStatus.FAILED and send.attempts == 8
+    assert [f.kind for f in _flags(runtime)] == ["delivery_failure"]
+    assert twilio.sms_to(patient.phone) == []

@@ -10,6 +10,7 @@ from engage.checkins.models import CheckIn, Outcome
 from engage.db import utcnow
 from engage.enums import CheckInStatus
 from engage.flags.models import Flag
+from engage.messaging.inbound import replay_uninterpreted
 from engage.messaging.models import Message
 from tests.phone import Phone
 
@@ -212,7 +213,7 @@ def test_no_reminder_once_the_patient_has_replied(client, auth, factory, twilio,
     assert phone.deliveries(now + timedelta(hours=5)) == []
 
 
-def test_a_failure_while_interpreting_loses_nothing_and_tells_the_patient_nothing_wrong(
+def test_a_failure_while_interpreting_loses_nothing_and_can_be_replayed(
         client, auth, factory, twilio, runtime):
     patient = factory.patient()
     start(client, auth, patient)
@@ -223,3 +224,9 @@ def test_a_failure_while_interpreting_loses_nothing_and_tells_the_patient_nothin
     assert phone.text("2") == []
     inbound, = rows(runtime, Message, Message.direction == "inbound")
     assert inbound.body == "2" and inbound.interpreted_at is None
+    with runtime.sessions.begin() as session:
+        session.scalar(select(CheckIn)).instrument = "phq9"  # the fault is fixed
+    assert replay_uninterpreted(runtime, utcnow()) == (1, 0)
+    second, = phone.deliveries()
+    assert second.startswith("Q2/9:")
+    assert [a.value for a in rows(runtime, CheckIn)[0].answers] == [2]

@@ -156,6 +156,10 @@ def _refused(runtime: Runtime, message: Outgoing, code: int | None) -> None:
         row = session.get(Message, message.id)
         row.status, row.error_code = MessageStatus.FAILED, code
         note_delivery_failure(session, runtime.settings, row, code)
+        if code not in PERMANENT_FAILURES and row.patient_id is not None:
+            # Not a dead number, but something the team must look at (content, sender, account).
+            raise_flag(session, runtime.settings, kind=FlagKind.DELIVERY_FAILURE, patient_id=row.patient_id,
+                       message_id=row.id, reason=f"a text could not be sent (provider error {code})")
 
 
 def _requeue(runtime: Runtime, message_ids: list[int]) -> None:

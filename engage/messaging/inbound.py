@@ -26,6 +26,7 @@ from engage.instruments import get_instrument
 from engage.instruments.parsing import parse_reply
 from engage.messaging.keywords import Keyword, keyword_in
 from engage.messaging.models import Message
+from engage.messaging.outbox import outbound, queue_for_delivery
 from engage.outreach import replies as outreach
 from engage.outreach.models import CampaignRun
 from engage.patients.models import Patient
@@ -182,3 +183,32 @@ def _keyword(session: Session, settings: Settings, patient_id: int, keyword: Key
     if carrier_handled:
         return []  # Twilio's Advanced Opt-Out already answered; a second confirmation would be noise.
     return [say(f"keyword_{keyword.value}", _KEYWORD_REPLIES[keyword], patient.language, checkins.clinic(settings))]
+
+
+def replay_uninterpreted(runtime: Runtime, now: datetime) -> tuple[int, int]:
+    """Acts on stored texts that were never interpreted (after the fault is fixed); their replies
+    go out through the outbox. Returns how many were interpreted and how many failed again."""
+    with runtime.sessions() as session:
+        pending = session.scalars(select(Message.id).where(
+            Message.direction == Direction.INBOUND, Message.channel == Channel.SMS,
+            Message.interpreted_at.is_(None)).order_by(Message.id)).all()
+    done = failed = 0
+    for message_id in pending:
+        try:
+            with session_scope(runtime.sessions) as session:
+                _replay(session, runtime.settings, session.get(Message, message_id), now)
+            done += 1
+        except Exception:
+            log.exception("inbound message %s could not be interpreted again", message_id)
+            failed += 1
+    return done, failed
+
+
+def _replay(session: Session, settings: Settings, message: Message, now: datetime) -> None:
+    text = InboundText(message.provider_sid or "", message.from_number, message.to_number, message.body)
+    sender = session.execute(_SENDER, {"phone": text.from_number}).first()
+    replies = [outbound(to=text.from_number, sender=settings.sender, body=reply.body, kind=reply.kind,
+                        patient_id=message.patient_id)
+               for reply in interpret(session, settings, message.id, text, sender, now)]
+    queue_for_delivery(session, replies, now, message.patient_id)
+    message.interpreted_at = now

@@ -18,7 +18,8 @@ from sqlalchemy import and_, or_, select
 from sqlalchemy.orm import Session
 
 from engage.db import session_scope
-from engage.enums import DispatchStatus
+from engage.enums import DispatchStatus, FlagKind
+from engage.flags.service import raise_flag
 from engage.runtime import Runtime
 from engage.scheduling.models import Dispatch
 
@@ -108,16 +109,20 @@ def deliver(runtime: Runtime, dispatch_ids: list[int], worker: str, now: datetim
         for dispatch in session.scalars(select(Dispatch).where(
                 Dispatch.id.in_(results), Dispatch.claimed_by == worker, Dispatch.status == DispatchStatus.CLAIMED)):
             error = results[dispatch.id]
-            _retry_later(dispatch, now, error) if error else _finish(dispatch, now)
+            _retry_later(session, runtime, dispatch, now, error) if error else _finish(dispatch, now)
 
 
-def _retry_later(dispatch: Dispatch, now: datetime, error: str) -> None:
+def _retry_later(session: Session, runtime: Runtime, dispatch: Dispatch, now: datetime, error: str) -> None:
     dispatch.last_error = error
-    if dispatch.attempts >= MAX_ATTEMPTS:
-        dispatch.status = DispatchStatus.FAILED
+    if dispatch.attempts < MAX_ATTEMPTS:
+        dispatch.status, dispatch.claimed_by, dispatch.lease_until = DispatchStatus.PENDING, None, None
+        dispatch.due_at = now + backoff(dispatch.attempts)
         return
-    dispatch.status, dispatch.claimed_by, dispatch.lease_until = DispatchStatus.PENDING, None, None
-    dispatch.due_at = now + backoff(dispatch.attempts)
+    dispatch.status = DispatchStatus.FAILED
+    if dispatch.patient_id is not None:
+        # Given up after hours of retries: a person must know this patient was not reached.
+        raise_flag(session, runtime.settings, kind=FlagKind.DELIVERY_FAILURE, patient_id=dispatch.patient_id,
+                   reason=f"sending failed after {dispatch.attempts} attempts: {error}")
 
 
 def run_pass(runtime: Runtime, now: datetime, handlers: Handlers, worker: str | None = None) -> int:
