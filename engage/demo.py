@@ -1,14 +1,20 @@
 """A demo clinic for newcomers: staff, patients and consent, created once, safe to rerun."""
 from __future__ import annotations
 
+from datetime import datetime, time, timedelta, timezone
 from typing import Iterator
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from engage.auth.models import StaffUser
 from engage.auth.service import create_staff_user
 from engage.auth.tokens import issue_token
-from engage.db import session_scope
+from engage.checkins.enrollments import enroll
+from engage.db import session_scope, utcnow
+from engage.outreach.appointments import create_appointment
+from engage.outreach.campaigns import ensure_default_campaigns
 from engage.patients.models import Patient
 from engage.patients.service import create_patient
 from engage.runtime import Runtime
@@ -29,8 +35,30 @@ DEMO_PATIENTS = (
 )
 
 
+def _local(days_ahead: int, hour: int, minute: int, zone: str, now: datetime) -> datetime:
+    day = now.astimezone(ZoneInfo(zone)).date() + timedelta(days=days_ahead)
+    return datetime.combine(day, time(hour, minute), ZoneInfo(zone)).astimezone(timezone.utc)
+
+
+def _program(session: Session, runtime: Runtime, patient: Patient, now: datetime) -> Iterator[str]:
+    """What the clinic has set up for each demo patient: a check-in cadence or an upcoming visit."""
+    if patient.first_name in ("Alex", "Lucía"):
+        enroll(session, patient, instrument="phq9", interval_days=14, now=now)
+        yield f"        PHQ-9 every 14 days for {patient.first_name}, the first due now (sent outside quiet hours)"
+    if patient.first_name in ("Lucía", "Sam"):
+        video = patient.first_name == "Sam"
+        starts_at = _local(1 if video else 3, 10, 30, patient.timezone, now)
+        create_appointment(session, runtime.settings, {
+            "patient_id": patient.id, "starts_at": starts_at, "duration_minutes": 30,
+            "modality": "video" if video else "in_person", "clinician_name": "Dr. Ana Ruiz",
+            "video_url": "https://video.example.org/room/demo" if video else None}, now)
+        yield f"        {'video' if video else 'in-person'} visit for {patient.first_name} at {starts_at:%Y-%m-%d %H:%M} UTC, reminders 72/24/2 h before"
+
+
 def seed(runtime: Runtime) -> Iterator[str]:
+    now = utcnow()
     with session_scope(runtime.sessions) as session:
+        ensure_default_campaigns(session)
         for spec in DEMO_STAFF:
             if session.scalar(select(StaffUser).where(StaffUser.email == spec["email"])) is None:
                 create_staff_user(session, **spec)
@@ -39,6 +67,7 @@ def seed(runtime: Runtime) -> Iterator[str]:
             if session.scalar(select(Patient).where(Patient.phone == spec["phone"])) is None:
                 patient = create_patient(session, dict(spec), runtime.settings, source="demo")
                 yield f"patient {patient.id:<13} {patient.display_name} ({patient.language}) {patient.phone}"
+                yield from _program(session, runtime, patient, now)
         manager = session.scalar(select(StaffUser).where(StaffUser.email == DEMO_STAFF[1]["email"]))
         token = issue_token(session, manager, label="demo")
     yield f"API token for {DEMO_STAFF[1]['email']} (care_manager): {token}"
