@@ -22,10 +22,11 @@ run: catalogs
 	$(BIN)/engage db upgrade
 	$(BIN)/engage seed-demo
 	@echo
-	@echo "engage is starting on http://127.0.0.1:5000 (console gateway: messages print here)"
-	@echo "  health:    curl http://127.0.0.1:5000/healthz"
-	@echo "  API:       curl -H 'Authorization: Bearer <token above>' http://127.0.0.1:5000/api/v1/patients"
-	@echo "  API docs:  http://127.0.0.1:5000/api/v1/openapi.json"
+	@echo "engage is starting on http://127.0.0.1:5000 (console gateway: outgoing texts print here)"
+	@echo "  be a patient: .venv/bin/engage simulate --phone '(312) 555-0143' --start phq9"
+	@echo "  health:       curl http://127.0.0.1:5000/healthz"
+	@echo "  API:          curl -H 'Authorization: Bearer <token above>' http://127.0.0.1:5000/api/v1/flags"
+	@echo "  API docs:     http://127.0.0.1:5000/api/v1/openapi.json"
 	@echo
 	$(BIN)/engage serve --port 5000 --with-scheduler
 
