@@ -16,6 +16,7 @@ from engage.instruments import get_instrument
 from engage.messaging.models import Message
 from engage.patients.models import Patient
 from engage.scheduling.models import Dispatch
+from engage.scheduling import planner
 from engage.scheduling.planner import plan_due_enrollments
 from engage.scheduling.quiet_hours import next_allowed_time
 from tests.phone import Phone
@@ -171,6 +172,7 @@ def test_opting_out_pauses_the_enrollment_and_start_resumes_it(client, auth, fac
     assert (paused["status"], paused["paused_reason"]) == ("paused", "opted_out")
     assert paused["paused_at"].startswith(due.strftime("%Y-%m-%dT%H:%M"))
     assert phone.deliveries(due + timedelta(hours=1)) == []  # still opted out: looked at again, still paused
+    assert enrollment_now(client, auth, patient)["paused_at"] == paused["paused_at"]
     assert rows(runtime, CheckIn) == []
     phone.text("START")
     intro, first = phone.deliveries(due + timedelta(hours=1, minutes=15))
@@ -229,15 +231,17 @@ def test_ending_an_enrollment_cancels_the_checkin_not_yet_sent_and_plans_nothing
     assert checkin.status == CheckInStatus.CANCELLED
 
 
-def test_the_planner_looks_only_at_what_is_due(client, auth, factory, runtime):
+def test_the_planner_looks_only_at_what_is_due_a_batch_at_a_time(client, auth, factory, runtime, monkeypatch):
+    monkeypatch.setattr(planner, "BATCH", 2)
     later = chicago(2026, 5, 4, 12, 0)
-    for _ in range(3):
+    for _ in range(5):
         enroll(client, auth, factory.patient(), start_at=later)
     enroll(client, auth, factory.patient(), start_at=later - timedelta(days=1))
     assert plan_due_enrollments(runtime, later - timedelta(hours=1)) == 1
     assert plan_due_enrollments(runtime, later - timedelta(hours=1)) == 0  # planned: out of the due set
-    assert plan_due_enrollments(runtime, later) == 3
-    assert len(rows(runtime, CheckIn)) == 4
+    assert plan_due_enrollments(runtime, later) == 5
+    assert len(rows(runtime, CheckIn)) == 6
+    assert len(rows(runtime, Dispatch, Dispatch.kind == service.START)) == 6
 
 
 def test_a_positive_phq2_answered_by_text_in_quiet_hours_steps_up_to_a_phq9_in_the_morning(client, auth, factory,

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from sqlalchemy import select, update
+from sqlalchemy import func, literal, select, update
 from sqlalchemy.orm import Session
 
 from engage.checkins.models import CheckIn, Enrollment
@@ -60,7 +60,7 @@ def end_enrollment(session: Session, enrollment: Enrollment, now: datetime) -> E
 
 
 def pause_reason(patient: Patient, channel: Channel) -> str | None:
-    """Why the patient cannot be sent this enrollment's check-ins now, or None."""
+    """Why the patient cannot be sent an enrollment's check-ins on this channel now, or None."""
     if not patient.active:
         return INACTIVE
     if not patient.has_consent(channel):
@@ -70,12 +70,21 @@ def pause_reason(patient: Patient, channel: Channel) -> str | None:
     return None
 
 
-def pause(enrollment: Enrollment, reason: str, now: datetime) -> None:
-    if enrollment.status is not EnrollmentStatus.PAUSED:
-        enrollment.status, enrollment.paused_at = EnrollmentStatus.PAUSED, now
-    enrollment.paused_reason = reason
-    enrollment.next_due_at = now + PAUSE_RECHECK
+def pause(session: Session, enrollment_ids: list[int], reason: str, now: datetime) -> None:
+    """Paused (since the first time it was found so), to be looked at again after PAUSE_RECHECK."""
+    session.execute(_set(enrollment_ids).values(
+        status=EnrollmentStatus.PAUSED, paused_reason=reason,
+        paused_at=func.coalesce(Enrollment.paused_at, literal(now, Enrollment.paused_at.type)),
+        next_due_at=now + PAUSE_RECHECK))
 
 
-def resume(enrollment: Enrollment) -> None:
-    enrollment.status, enrollment.paused_reason, enrollment.paused_at = EnrollmentStatus.ACTIVE, None, None
+def mark_planned(session: Session, enrollment_ids: list[int]) -> None:
+    """Active (again, if it was paused); nothing is due until its check-in ends and says when."""
+    session.execute(_set(enrollment_ids).values(
+        status=EnrollmentStatus.ACTIVE, paused_reason=None, paused_at=None, next_due_at=None))
+
+
+def _set(enrollment_ids: list[int]):
+    # Set-wise for the planner, which holds rows, not Enrollment objects that would need refreshing.
+    return (update(Enrollment).where(Enrollment.id.in_(enrollment_ids))
+            .execution_options(synchronize_session=False))
