@@ -44,7 +44,7 @@ class Runtime:
         if "delivery_engine" not in self.services:
             engine = self.engine
             if engine.dialect.name == "postgresql":
-                engine = create_engine(engine.url, isolation_level="AUTOCOMMIT", pool_size=2,
+                engine = create_engine(engine.url, isolation_level="AUTOCOMMIT", pool_size=2, hide_parameters=True,
                                        connect_args={"options": "-c synchronous_commit=off"})
             self.services["delivery_engine"] = engine
         return self.services["delivery_engine"]

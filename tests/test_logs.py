@@ -1,0 +1,26 @@
+"""No phone number or message body reaches a log line, even when something fails."""
+from __future__ import annotations
+
+import logging
+
+from sqlalchemy import select
+
+from engage.checkins.models import CheckIn
+from tests.phone import Phone
+
+
+def test_a_failure_on_a_patients_text_logs_neither_number_nor_words(client, auth, factory, twilio, runtime, caplog):
+    patient = factory.patient()
+    client.post(f"/api/v1/patients/{patient.id}/checkins", json={"instrument": "phq9"}, headers=auth())
+    phone = Phone(client, twilio, runtime, patient.phone)
+    phone.deliveries()
+    with runtime.sessions.begin() as session:
+        session.scalar(select(CheckIn)).instrument = "retired"  # interpreting will fail
+    twilio.refuse_number(patient.phone, 21408)
+    with caplog.at_level(logging.DEBUG):
+        phone.text("my private words 2")
+        phone.deliveries()
+    logged = "\n".join(record.getMessage() + str(record.exc_info) for record in caplog.records)
+    assert logged  # the failures were logged
+    assert patient.phone not in logged and patient.phone[2:] not in logged
+    assert "my private words" not in logged
