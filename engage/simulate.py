@@ -11,6 +11,7 @@ import urllib.error
 import urllib.parse
 import urllib.request
 import uuid
+from zoneinfo import ZoneInfo
 
 import click
 from sqlalchemy import select
@@ -20,9 +21,10 @@ from engage.config import Settings
 from engage.enums import Direction
 from engage.messaging.models import Message
 from engage.checkins.service import schedule_checkin
-from engage.db import session_scope
+from engage.db import session_scope, utcnow
 from engage.patients.service import find_patient_by_phone, normalise_phone
 from engage.runtime import Runtime, build_runtime
+from engage.scheduling import quiet_hours
 
 POLL_SECONDS = 0.5
 
@@ -64,6 +66,13 @@ def _start_checkin(runtime: Runtime, phone: str, instrument: str) -> None:
         if patient is None:
             raise click.ClickException(f"no patient has the number {phone}; try one from `engage seed-demo`")
         schedule_checkin(session, patient, instrument, source="simulator")
+        hours, now = quiet_hours.for_patient(patient, runtime.settings), utcnow()
+        if hours.is_quiet(now):
+            # Quiet hours hold for the simulator too: say when the phone will hear from us.
+            opens = hours.next_allowed_time(now).astimezone(ZoneInfo(patient.timezone))
+            click.echo(f"It is quiet hours for this patient: the {instrument} check-in goes out at "
+                       f"{opens:%H:%M} their time ({patient.timezone}). Try `engage tick --at` to move the clock.")
+            return
     click.echo(f"A {instrument} check-in is due now; the service's clock sends it within seconds.")
 
 
