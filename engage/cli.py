@@ -108,6 +108,21 @@ def users_create(ctx, email, role, name, phone, on_call, password_stdin) -> None
     click.echo(token)
 
 
+@users.command("revoke-token")
+@click.argument("token")
+@click.pass_context
+def users_revoke_token(ctx, token: str) -> None:
+    """Revoke an API token at once (a lost laptop, a departed integration)."""
+    from engage.auth.tokens import revoke_token
+    from engage.db import session_scope
+
+    with session_scope(_runtime(ctx).sessions) as session:
+        revoked = revoke_token(session, token.strip())
+    if not revoked:
+        raise click.ClickException("no such active token")
+    click.echo("token revoked")
+
+
 @main.command("seed-demo")
 @click.pass_context
 def seed_demo(ctx) -> None:

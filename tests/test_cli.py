@@ -65,3 +65,14 @@ def test_production_refuses_to_start_with_the_default_secret(database_url):
     assert result.returncode != 0
     assert "ENGAGE_SECRET_KEY" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_a_revoked_token_is_refused_at_once(database_url, client, runtime):
+    token = engage(["users", "create", "--email", "ehr@clinic.test", "--role", "integration"],
+                   database_url).stdout.strip().splitlines()[-1]
+    headers = {"Authorization": f"Bearer {token}"}
+    assert client.get("/api/v1/patients", headers=headers).status_code == 200
+    result = engage(["users", "revoke-token", token], database_url)
+    assert result.returncode == 0, result.stderr
+    assert client.get("/api/v1/patients", headers=headers).status_code == 401
+    assert engage(["users", "revoke-token", token], database_url).returncode != 0
