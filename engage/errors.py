@@ -25,6 +25,3 @@ class Invalid(DomainError):
     status = 422
     code = "validation_failed"
 
-
-class OptedOut(Conflict):
-    code = "opted_out"
