@@ -10,7 +10,7 @@ from marshmallow import Schema, ValidationError
 from engage.auth.models import StaffUser
 from engage.auth.permissions import Permission, allows
 from engage.auth.tokens import user_for_token
-from engage.errors import DomainError
+from engage.errors import DomainError, Invalid
 from engage.web import db
 
 
@@ -62,7 +62,7 @@ def parse(schema: Schema, data: Any = None, **load_options) -> dict:
     try:
         return schema.load(data, **load_options)
     except ValidationError as exc:
-        raise Invalidated(exc.normalized_messages()) from None
+        raise Invalid("the request has invalid fields", exc.normalized_messages()) from None
 
 
 def parse_query(schema: Schema) -> dict:
@@ -72,14 +72,6 @@ def parse_query(schema: Schema) -> dict:
 class BadRequest(DomainError):
     status = 400
     code = "bad_request"
-
-
-class Invalidated(DomainError):
-    status = 422
-    code = "validation_failed"
-
-    def __init__(self, fields: dict):
-        super().__init__("the request has invalid fields", fields)
 
 
 def render_error(error: DomainError):
