@@ -12,7 +12,7 @@ from engage.checkins import conversation
 from engage.checkins.conversation import Clinic, OutText, Progress
 from engage.checkins.models import Answer, CheckIn, Enrollment, Outcome
 from engage.config import Settings
-from engage.db import utcnow
+from engage.db import Prepared, utcnow
 from engage.enums import Channel, CheckInStatus, FlagKind
 from engage.errors import Invalid
 from engage.flags.service import raise_flag
@@ -143,9 +143,9 @@ def expire(session: Session, checkin: CheckIn, now: datetime) -> None:
 
 
 # Built once: the answering path runs for every reply, and building statements is not free.
-_RECORD_ANSWERS = insert(Answer.__table__)
-_ADVANCE = (update(CheckIn.__table__).where(CheckIn.__table__.c.id == bindparam("checkin"))
-            .values(current_item=bindparam("answered"), failed_replies=bindparam("failures")))
+_RECORD_ANSWER = Prepared(insert(Answer.__table__))
+_ADVANCE = Prepared(update(CheckIn.__table__).where(CheckIn.__table__.c.id == bindparam("checkin"))
+                    .values(current_item=bindparam("answered"), failed_replies=bindparam("failures")))
 
 
 @dataclass(frozen=True)
@@ -164,14 +164,13 @@ def take_reply(session: Session, settings: Settings, checkin: OpenCheckIn, patie
     instrument = get_instrument(checkin.instrument)
     progress = Progress(instrument, language, checkin.answered, checkin.failed_replies)
     turn = conversation.take_reply(progress, body, clinic(settings))
-    if turn.new_answers:
-        session.execute(_RECORD_ANSWERS, [
-            {"checkin_id": checkin.id, "item_index": index, "item_code": instrument.items[index].code,
-             "value": value, "message_id": message_id, "answered_at": now}
-            for index, value in enumerate(turn.new_answers, start=checkin.answered)
-        ])
-    session.execute(_ADVANCE, {"checkin": checkin.id, "answered": checkin.answered + len(turn.new_answers),
-                               "failures": turn.failed_replies})
+    connection = session.connection()
+    for index, value in enumerate(turn.new_answers, start=checkin.answered):
+        _RECORD_ANSWER.execute(connection, {
+            "checkin_id": checkin.id, "item_index": index, "item_code": instrument.items[index].code,
+            "value": value, "message_id": message_id, "answered_at": now})
+    _ADVANCE.execute(connection, {"checkin": checkin.id, "answered": checkin.answered + len(turn.new_answers),
+                                  "failures": turn.failed_replies})
     if turn.safety_event:
         raise_flag(session, settings, kind=FlagKind.SUICIDE_RISK, patient_id=patient_id, checkin_id=checkin.id,
                    message_id=message_id, reason="answered the self-harm question above 0")

@@ -18,7 +18,7 @@ from engage.checkins import service as checkins
 from engage.checkins.conversation import OutText, crisis_resources, say
 from engage.checkins.models import CheckIn
 from engage.config import Settings
-from engage.db import session_scope, utcnow
+from engage.db import Prepared, session_scope, utcnow
 from engage.enums import CampaignRunStatus, Channel, CheckInStatus, Direction, FlagKind, MessageStatus
 from engage.flags.crisis import mentions_crisis
 from engage.flags.service import raise_flag
@@ -36,8 +36,7 @@ from messages import sms, supported_languages, translate
 
 log = logging.getLogger(__name__)
 _MESSAGES = Message.__table__
-_STORE = insert(_MESSAGES).returning(_MESSAGES.c.id)
-_STORE_REPLIES = insert(_MESSAGES).returning(_MESSAGES.c.id, sort_by_parameter_order=True)
+_STORE = Prepared(insert(_MESSAGES).returning(_MESSAGES.c.id))
 
 _KEYWORD_REPLIES = {
     Keyword.OPT_OUT: sms.SMS_OPT_OUT_CONFIRMATION,
@@ -49,7 +48,7 @@ _PATIENTS, _CHECKINS, _RUNS = Patient.__table__.c, CheckIn.__table__.c, Campaign
 _IN_OUTREACH = (exists().where(_RUNS.patient_id == _PATIENTS.id, _RUNS.status == CampaignRunStatus.ACTIVE)
                 .label("in_outreach"))
 # Who is texting, and the SMS check-in they are in the middle of, if any: one round trip, as plain rows.
-_SENDER = (
+_SENDER = Prepared(
     select(_PATIENTS.id, _PATIENTS.language, _PATIENTS.sms_consent, _CHECKINS.id.label("checkin_id"),
            _CHECKINS.instrument, _CHECKINS.current_item, _CHECKINS.failed_replies, _IN_OUTREACH)
     .select_from(Patient.__table__)
@@ -78,12 +77,12 @@ class Reply:
 
 
 def _store(session: Session, text: InboundText, sender: Row | None, interpreted_at: datetime | None) -> int:
-    return session.execute(_STORE, {
+    return _STORE.execute(session.connection(), {
         "direction": Direction.INBOUND, "channel": Channel.SMS, "kind": "inbound", "from_number": text.from_number,
         "to_number": text.to_number, "body": text.body, "provider_sid": text.sid or None,
         "status": MessageStatus.RECEIVED, "patient_id": sender.id if sender else None, "created_at": utcnow(),
         "interpreted_at": interpreted_at,
-    }).scalar_one()
+    }).fetchone()[0]
 
 
 def receive_text(runtime: Runtime, text: InboundText) -> list[Reply]:
@@ -92,7 +91,7 @@ def receive_text(runtime: Runtime, text: InboundText) -> list[Reply]:
     now, message_id = utcnow(), None
     try:
         with session_scope(runtime.sessions) as session:
-            sender = session.execute(_SENDER, {"phone": text.from_number}).first()
+            sender = _SENDER.first(session.connection(), {"phone": text.from_number})
             message_id = _store(session, text, sender, interpreted_at=now)
             return answer(session, runtime.settings, message_id, text, sender, now)
     except IntegrityError:
@@ -108,7 +107,7 @@ def receive_text(runtime: Runtime, text: InboundText) -> list[Reply]:
 def _keep_for_replay(runtime: Runtime, text: InboundText) -> None:
     try:
         with session_scope(runtime.sessions) as session:
-            _store(session, text, session.execute(_SENDER, {"phone": text.from_number}).first(), None)
+            _store(session, text, _SENDER.first(session.connection(), {"phone": text.from_number}), None)
     except IntegrityError:
         pass  # a concurrent delivery of the same message stored it
 
@@ -122,7 +121,7 @@ def answer(session: Session, settings: Settings, message_id: int, text: InboundT
              "from_number": settings.sender, "body": t.body, "status": MessageStatus.SENDING,
              "patient_id": sender.id if sender else None, "checkin_id": sender.checkin_id if sender else None,
              "created_at": now} for t in texts]
-    ids = session.execute(_STORE_REPLIES, rows).scalars().all() if rows else []
+    ids = [_STORE.execute(session.connection(), row).fetchone()[0] for row in rows]
     return [Reply(t.body, reply_id) for t, reply_id in zip(texts, ids)]
 
 
@@ -206,7 +205,7 @@ def replay_uninterpreted(runtime: Runtime, now: datetime) -> tuple[int, int]:
 
 def _replay(session: Session, settings: Settings, message: Message, now: datetime) -> None:
     text = InboundText(message.provider_sid or "", message.from_number, message.to_number, message.body)
-    sender = session.execute(_SENDER, {"phone": text.from_number}).first()
+    sender = _SENDER.first(session.connection(), {"phone": text.from_number})
     replies = [outbound(to=text.from_number, sender=settings.sender, body=reply.body, kind=reply.kind,
                         patient_id=message.patient_id)
                for reply in interpret(session, settings, message.id, text, sender, now)]
