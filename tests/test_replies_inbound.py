@@ -68,3 +68,16 @@ def test_stop_during_outreach_ends_it_as_an_opt_out(client, auth, factory, twili
     assert run.status == CampaignRunStatus.STOPPED and run.stop_reason == "opted_out"
     assert phone.deliveries(NOTED + timedelta(days=4)) == []
     assert rows(runtime, Flag) == []
+
+
+def test_an_answer_with_punctuation_still_answers_the_checkin(client, auth, factory, twilio, runtime):
+    patient = factory.patient()
+    book(client, auth, patient)
+    phone = Phone(client, twilio, runtime, patient.phone)
+    phone.deliveries(START - timedelta(hours=24))
+    client.post(f"/api/v1/patients/{patient.id}/checkins", headers=auth(),
+                json={"instrument": "phq9", "at": (START - timedelta(hours=23)).isoformat()})
+    phone.deliveries(START - timedelta(hours=23))
+    next_question, = phone.text("1.")
+    assert next_question.startswith("Q2/9:")
+    assert rows(runtime, Appointment)[0].status == AppointmentStatus.SCHEDULED

@@ -224,9 +224,65 @@ def test_a_failure_while_interpreting_loses_nothing_and_can_be_replayed(
     assert phone.text("2") == []
     inbound, = rows(runtime, Message, Message.direction == "inbound")
     assert inbound.body == "2" and inbound.interpreted_at is None
+    flag, = rows(runtime, Flag)
+    assert (flag.kind, flag.priority, flag.message_id) == ("patient_message", "high", inbound.id)
     with runtime.sessions.begin() as session:
         session.scalar(select(CheckIn)).instrument = "phq9"  # the fault is fixed
     assert replay_uninterpreted(runtime, utcnow()) == (1, 0)
     second, = phone.deliveries()
     assert second.startswith("Q2/9:")
     assert [a.value for a in rows(runtime, CheckIn)[0].answers] == [2]
+
+
+def test_a_positive_brief_screen_by_text_steps_up_on_the_same_channel(client, auth, factory, twilio, runtime):
+    patient = factory.patient(channel="voice")  # prefers calls, but this screen came by text
+    response = client.post(f"/api/v1/patients/{patient.id}/checkins", json={"instrument": "phq2", "channel": "sms"},
+                           headers=auth())
+    assert response.status_code == 201, response.json
+    phone = phone_for(client, twilio, runtime, patient)
+    phone.deliveries()
+    phone.text("3")
+    assert phone.text("3")[0].startswith("Thank you")
+    instruments = [(c.instrument, c.channel, c.source) for c in rows(runtime, CheckIn)]
+    assert instruments == [("phq2", "sms", "api"), ("phq9", "sms", "step_up")]
+
+
+def test_two_quick_answers_from_one_patient_are_both_kept_in_order(client, auth, factory, twilio, runtime):
+    import threading
+
+    from engage.messaging.inbound import InboundText, receive_text
+    from tests.phone import new_message_sid
+
+    patient = factory.patient()
+    start(client, auth, patient)
+    phone_for(client, twilio, runtime, patient).deliveries()
+    barrier = threading.Barrier(2)
+
+    def text(body):
+        barrier.wait()
+        receive_text(runtime, InboundText(new_message_sid(), patient.phone, "+13125550100", body))
+
+    threads = [threading.Thread(target=text, args=(body,)) for body in ("1", "2")]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    checkin, = rows(runtime, CheckIn)
+    assert sorted(a.value for a in checkin.answers) == [1, 2]
+    assert [a.item_index for a in checkin.answers] == [0, 1]
+    assert rows(runtime, Message, Message.direction == "inbound", Message.interpreted_at.is_(None)) == []
+
+
+def test_crisis_words_in_a_text_kept_for_replay_still_get_resources(client, factory, twilio, runtime, on_call):
+    from engage.messaging.inbound import InboundText, _keep_for_replay
+    from tests.phone import new_message_sid
+
+    patient = factory.patient()
+    # What the webhook does when interpreting a text failed: keep it, and still act on crisis words.
+    _keep_for_replay(runtime, InboundText(new_message_sid(), patient.phone, "+13125550100", "I want to kill myself"))
+    resources, = phone_for(client, twilio, runtime, patient).deliveries()
+    assert "988" in resources
+    assert [(f.kind, f.priority) for f in rows(runtime, Flag)] == [("crisis_language", "urgent")]
+    assert len(twilio.sms_to(on_call.phone)) == 1
+    inbound, = rows(runtime, Message, Message.direction == "inbound")
+    assert inbound.interpreted_at is None

@@ -186,7 +186,7 @@ def complete(session: Session, settings: Settings, checkin: CheckIn, patient: Pa
     result = score(get_instrument(checkin.instrument), [a.value for a in checkin.answers])
     if result.step_up:
         # A positive brief screen is followed by the full instrument, as the screening protocol asks.
-        schedule_checkin(session, patient, result.step_up, at=now, source="step_up",
+        schedule_checkin(session, patient, result.step_up, at=now, channel=checkin.channel, source="step_up",
                          stepped_up_from_id=checkin.id)
     return outcome
 

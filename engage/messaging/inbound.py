@@ -19,7 +19,7 @@ from engage.checkins.conversation import OutText, crisis_resources, say
 from engage.checkins.models import CheckIn
 from engage.config import Settings
 from engage.db import Prepared, session_scope, utcnow
-from engage.enums import CampaignRunStatus, Channel, CheckInStatus, Direction, FlagKind, MessageStatus
+from engage.enums import CampaignRunStatus, Channel, CheckInStatus, Direction, FlagKind, FlagPriority, MessageStatus
 from engage.flags.crisis import mentions_crisis
 from engage.flags.service import raise_flag
 from engage.instruments import get_instrument
@@ -58,6 +58,9 @@ _SENDER = Prepared(
     .where(_PATIENTS.phone == bindparam("phone"))
     .order_by(_CHECKINS.started_at.desc())
     .limit(1)
+    # Two quick texts from one patient take turns: the second must see the first's answer.
+    # (SQLite serialises every writer already.)
+    .with_for_update(of=Patient.__table__)
 )
 
 
@@ -107,9 +110,31 @@ def receive_text(runtime: Runtime, text: InboundText) -> list[Reply]:
 def _keep_for_replay(runtime: Runtime, text: InboundText) -> None:
     try:
         with session_scope(runtime.sessions) as session:
-            _store(session, text, _SENDER.first(session.connection(), {"phone": text.from_number}), None)
+            sender = _SENDER.first(session.connection(), {"phone": text.from_number})
+            message_id = _store(session, text, sender, None)
     except IntegrityError:
-        pass  # a concurrent delivery of the same message stored it
+        return  # a concurrent delivery of the same message stored it
+    if sender is None:
+        return
+    try:
+        with session_scope(runtime.sessions) as session:
+            _flag_uninterpreted(session, runtime.settings, sender, message_id, text)
+    except Exception:
+        log.exception("no flag could be raised for inbound message %s", message_id)
+
+
+def _flag_uninterpreted(session: Session, settings: Settings, sender: Row, message_id: int,
+                        text: InboundText) -> None:
+    """A text nobody could read must still reach a person, and crisis words still get an answer."""
+    if mentions_crisis(text.body):
+        raise_flag(session, settings, kind=FlagKind.CRISIS_LANGUAGE, patient_id=sender.id, message_id=message_id,
+                   reason="crisis wording in a message from the patient")
+        resources = crisis_resources(sender.language, checkins.clinic(settings))
+        queue_for_delivery(session, [outbound(to=text.from_number, sender=settings.sender, body=resources.body,
+                                              kind=resources.kind, patient_id=sender.id)], utcnow(), sender.id)
+        return
+    raise_flag(session, settings, kind=FlagKind.PATIENT_MESSAGE, priority=FlagPriority.HIGH, patient_id=sender.id,
+               message_id=message_id, reason="a text from the patient could not be interpreted; kept for replay")
 
 
 def answer(session: Session, settings: Settings, message_id: int, text: InboundText, sender: Row | None,
@@ -146,7 +171,7 @@ def interpret(session: Session, settings: Settings, message_id: int, text: Inbou
     if sender.in_outreach:
         # Any text from the patient ends no-show outreach: a person takes it from here.
         outreach.stop_campaigns_for_reply(session, sender.id, now)
-    answering = sender.checkin_id is not None and text.body.strip().isdecimal()
+    answering = sender.checkin_id is not None and _answers_checkin(sender, text.body)
     if not answering:
         replies = outreach.handle_appointment_reply(session, settings, session.get(Patient, sender.id), text.body, now)
         if replies is not None:
@@ -160,6 +185,12 @@ def interpret(session: Session, settings: Settings, message_id: int, text: Inbou
     raise_flag(session, settings, kind=FlagKind.PATIENT_MESSAGE, patient_id=sender.id, message_id=message_id,
                reason="message from the patient outside a check-in")
     return [say("patient_message_received", sms.SMS_MESSAGE_RECEIVED, language, clinic)]
+
+
+def _answers_checkin(sender: Row, body: str) -> bool:
+    """An open check-in takes every reply it can read ("1." included) before anything else may."""
+    remaining = len(get_instrument(sender.instrument).items) - sender.current_item
+    return parse_reply(body, sender.language, max(remaining, 1)) is not None
 
 
 def _late_answer(session: Session, patient_id: int, language: str, body: str) -> bool:
