@@ -6,9 +6,10 @@ from datetime import timedelta
 from sqlalchemy import select
 
 from engage.db import utcnow
-from engage.enums import DispatchStatus, MessageStatus
+from engage.enums import Channel, DispatchStatus, MessageStatus
 from engage.flags.models import Flag
 from engage.messaging.models import Message, MessageStatusEvent
+from engage.messaging.outbox import outbound
 from engage.patients.models import Patient
 from engage.scheduling.models import Dispatch
 from tests.phone import Phone
@@ -149,3 +150,43 @@ def test_a_dispatch_that_keeps_failing_is_given_up_with_a_flag(client, auth, fac
         assert send.status == DispatchStatus.FAILED and send.attempts == 8
     assert [f.kind for f in _flags(runtime)] == ["delivery_failure"]
     assert twilio.sms_to(patient.phone) == []
+
+
+def test_a_report_that_arrives_before_the_send_was_recorded_still_counts(client, auth, factory, twilio, runtime):
+    patient, (intro, _) = _send_checkin(client, auth, factory, twilio, runtime)
+    with runtime.sessions.begin() as session:
+        # As if Twilio reported before the worker had written down the id Twilio gave the text.
+        session.scalar(select(Message).where(Message.provider_sid == intro.sid)).provider_sid = None
+    _report(client, twilio, intro.sid, "undelivered", 30006)
+    assert _message(runtime, intro.sid).status == MessageStatus.UNDELIVERED
+    assert _patient(runtime, patient.id).sms_reachable is False
+
+
+def test_stop_between_planning_and_sending_cancels_the_rest(client, auth, factory, runtime):
+    from engage.messaging.delivery import _step
+    from engage.patients.service import record_consent
+
+    patient = factory.patient()
+    client.post(f"/api/v1/patients/{patient.id}/checkins", json={"instrument": "phq9"}, headers=auth())
+    with runtime.sessions.begin() as session:
+        for message in [outbound(to=patient.phone, sender="+13125550100", body=kind, kind=kind, patient_id=patient.id)
+                        for kind in ("checkin_item", "crisis_resources")]:
+            session.add(message)
+        record_consent(session, session.get(Patient, patient.id), Channel.SMS, False, "keyword")
+    with runtime.sessions() as session:
+        item, crisis = session.scalars(select(Message.id).order_by(Message.id)).all()
+    assert _step(runtime, None, item) is False  # opted out: a check-in item may not leave
+    assert _step(runtime, None, crisis) is True  # crisis resources always may
+    assert _step(runtime, None, crisis) is False  # and only once
+
+
+def test_only_a_connection_that_never_opened_proves_twilio_did_not_take_the_text():
+    import requests
+    from urllib3.exceptions import ProtocolError
+
+    from engage.gateways.twilio import _may_have_arrived
+
+    assert _may_have_arrived(requests.ReadTimeout()) is True
+    assert _may_have_arrived(requests.ConnectionError(ProtocolError("Connection aborted."))) is True
+    assert _may_have_arrived(requests.ConnectTimeout()) is False
+    assert _may_have_arrived(requests.ConnectionError(OSError("Connection refused"))) is False

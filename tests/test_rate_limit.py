@@ -81,3 +81,12 @@ def test_dispatcher_sends_at_the_configured_speed(client, auth, factory, twilio,
     elapsed = time.monotonic() - started
     assert len(twilio.received) == 8
     assert elapsed >= 7 / 8 - 0.02
+
+
+def test_a_claimed_batch_goes_out_well_inside_its_lease_at_the_configured_speed():
+    from engage.scheduling.dispatcher import LEASE, MAX_BATCH, batch_size
+
+    for rate in (0.2, 1, 10):
+        # About two texts a row: the batch must not outlast half a lease.
+        assert batch_size(rate) * 2 / rate <= LEASE.total_seconds() / 2
+    assert batch_size(0) == batch_size(1000) == MAX_BATCH

@@ -28,11 +28,20 @@ class PermanentSendError(GatewayError):
 
 
 class TransientSendError(GatewayError):
-    """Worth retrying with backoff: rate limited (429), provider trouble (5xx), network failure."""
+    """Worth retrying with backoff: rate limited (429), provider trouble (5xx), network failure.
+
+    `may_have_arrived` is set when the request left and no answer came back (a read timeout, a
+    dropped connection): the provider may have the message, so it must not be sent again."""
+
+    def __init__(self, message: str, code: int | None = None, may_have_arrived: bool = False):
+        super().__init__(message, code)
+        self.may_have_arrived = may_have_arrived
 
 
 class Gateway(Protocol):
-    def send_sms(self, to: str, body: str) -> Sent: ...
+    def send_sms(self, to: str, body: str, reference: int | None = None) -> Sent:
+        """reference (our message id) comes back with every status report about this text."""
+        ...
 
     def place_call(self, to: str, answer_url: str) -> Sent:
         """answer_url is where the provider fetches TwiML once the call is answered."""

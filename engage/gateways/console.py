@@ -15,7 +15,7 @@ class ConsoleGateway:
         self._stream = stream
         self._lock = threading.Lock()
 
-    def send_sms(self, to: str, body: str) -> Sent:
+    def send_sms(self, to: str, body: str, reference: int | None = None) -> Sent:
         self._print(f"[sms → {to}]", body)
         return Sent(provider_sid="SMconsole" + uuid.uuid4().hex, status="sent")
 

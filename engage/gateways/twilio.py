@@ -15,6 +15,7 @@ from twilio.base.exceptions import TwilioRestException, TwilioServiceException
 from twilio.http.http_client import TwilioHttpClient
 from twilio.http.response import Response
 from twilio.rest import Client
+from urllib3.exceptions import ProtocolError
 
 from engage.config import Settings
 from engage.gateways.base import GatewayError, PermanentSendError, Sent, TransientSendError
@@ -80,9 +81,13 @@ class TwilioGateway:
             self._sms_callback = self._call_callback = {}
             log.warning("ENGAGE_PUBLIC_URL is not set: Twilio cannot report delivery status")
 
-    def send_sms(self, to: str, body: str) -> Sent:
+    def send_sms(self, to: str, body: str, reference: int | None = None) -> Sent:
+        callback = self._sms_callback
+        if callback and reference is not None:
+            # A report can arrive before we have stored the provider's id: our own id finds the message.
+            callback = {"status_callback": f"{callback['status_callback']}?m={reference}"}
         with _translated_errors(to):
-            message = self.client.messages.create(to=to, body=body, **self._sms_sender, **self._sms_callback)
+            message = self.client.messages.create(to=to, body=body, **self._sms_sender, **callback)
         log.debug("sms %s to %s: %s", message.sid, redact(to), message.status)
         return Sent(provider_sid=message.sid, status=message.status)
 
@@ -105,8 +110,18 @@ def _translated_errors(to: str) -> Iterator[None]:
     except TwilioServiceException as exc:
         raise _refusal(exc.status, exc.code, exc.detail or exc.title, to) from None
     except (requests.ConnectionError, requests.Timeout) as exc:
-        # Ambiguous after a read timeout: Twilio may have taken the message, and a retry may repeat it.
-        raise TransientSendError(f"Twilio unreachable: {type(exc).__name__}") from exc
+        raise TransientSendError(f"Twilio unreachable: {type(exc).__name__}",
+                                 may_have_arrived=_may_have_arrived(exc)) from exc
+
+
+def _may_have_arrived(exc: requests.RequestException) -> bool:
+    """Only a connection that never opened proves Twilio did not take the message."""
+    if isinstance(exc, requests.ConnectTimeout):
+        return False
+    if isinstance(exc, requests.ReadTimeout):
+        return True
+    reason = exc.args[0] if exc.args else None
+    return isinstance(reason, ProtocolError)
 
 
 def _refusal(status: int, code: int | None, message: str, to: str) -> GatewayError:

@@ -5,7 +5,7 @@ import logging
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import bindparam, case, select, update
+from sqlalchemy import and_, bindparam, case, exists, or_, select, update
 from sqlalchemy.orm import Session
 
 from engage.config import Settings
@@ -32,10 +32,17 @@ SOFT_FAILURE = 30003
 SOFT_FAILURES_BEFORE_UNREACHABLE = 3
 
 
-_MESSAGES = Message.__table__
+_MESSAGES, _PATIENTS = Message.__table__, Patient.__table__
 _SENT = _MESSAGES.c.id == bindparam("sent")
+# The next message leaves only if it is still queued (no other worker took it) and, unless it is an
+# emergency or a staff notice, its patient still consents and can be reached: STOP counts mid-batch.
+_MAY_LEAVE = and_(
+    _MESSAGES.c.id == bindparam("sending"), _MESSAGES.c.status == MessageStatus.QUEUED.value,
+    or_(_MESSAGES.c.patient_id.is_(None), _MESSAGES.c.kind.in_(sorted(EMERGENCY_KINDS)),
+        exists().where(_PATIENTS.c.id == _MESSAGES.c.patient_id, _PATIENTS.c.sms_consent,
+                       _PATIENTS.c.sms_unreachable_at.is_(None))))
 # Records the message just sent and marks the next one as leaving, in one statement.
-_STEP = (update(_MESSAGES).where(_MESSAGES.c.id.in_([bindparam("sent"), bindparam("sending")]))
+_STEP = (update(_MESSAGES).where(or_(_SENT, _MAY_LEAVE))
          .values(status=case((_SENT, bindparam("sent_status", type_=_MESSAGES.c.status.type)),
                              else_=MessageStatus.SENDING.value),
                  provider_sid=case((_SENT, bindparam("sid")), else_=_MESSAGES.c.provider_sid),
@@ -122,19 +129,24 @@ def deliver_messages(runtime: Runtime, dispatch_ids: list[int], worker: str, now
         try:
             for message in outgoing:
                 limiter.wait_for_slot()
-                _step(runtime, previous, message.id)
+                leaving = _step(runtime, previous, message.id)
                 previous = None
+                if not leaving:
+                    _settle(runtime, message.id)
+                    continue
                 try:
-                    sent = runtime.gateway.send_sms(message.to, message.body)
+                    sent = runtime.gateway.send_sms(message.to, message.body, reference=message.id)
                 except PermanentSendError as exc:
                     _refused(runtime, message, exc.code)
                     continue
                 previous = {"sent": message.id, "sid": sent.provider_sid, "at": now,
                             "sent_status": MessageStatus.known(sent.status) or MessageStatus.SENT}
         except TransientSendError as exc:
-            # The provider is struggling: this dispatch and the rest of the batch wait and retry.
+            # The provider is struggling: this dispatch and the rest of the batch wait and retry,
+            # except a message the provider may already have, which is left in doubt, never resent.
             later = list(plan)[position:]
-            _requeue(runtime, [m.id for d in later for m in plan[d]])
+            in_doubt = {message.id} if exc.may_have_arrived else set()
+            _requeue(runtime, [m.id for d in later for m in plan[d] if m.id not in in_doubt])
             results.update({d: f"transient: {exc.code or ''} {exc}" for d in later})
             break
         results[dispatch_id] = None
@@ -142,12 +154,23 @@ def deliver_messages(runtime: Runtime, dispatch_ids: list[int], worker: str, now
     return results
 
 
-def _step(runtime: Runtime, sent: dict | None, sending: int | None) -> None:
+def _step(runtime: Runtime, sent: dict | None, sending: int | None) -> bool:
+    """Records `sent`, marks `sending` as leaving; True when `sending` may go."""
     if sent is None and sending is None:
-        return
+        return False
     params = sent or {"sent": None, "sid": None, "at": None, "sent_status": None}
     with runtime.delivery_engine.begin() as conn:
-        conn.execute(_STEP, {**params, "sending": sending})
+        changed = conn.execute(_STEP, {**params, "sending": sending}).rowcount
+    return sending is not None and changed > (sent is not None)
+
+
+def _settle(runtime: Runtime, message_id: int) -> None:
+    """A message that may not leave after all: cancelled if its patient opted out meanwhile, left
+    alone if another worker took it over."""
+    with session_scope(runtime.sessions) as session:
+        message = session.get(Message, message_id)
+        if message.status is MessageStatus.QUEUED:
+            message.status = MessageStatus.CANCELED
 
 
 def _refused(runtime: Runtime, message: Outgoing, code: int | None) -> None:
@@ -175,7 +198,9 @@ def note_delivery_failure(session: Session, settings: Settings, message: Message
         return
     patient = session.get(Patient, message.patient_id)
     if code == SOFT_FAILURE:
-        patient.sms_soft_failures += 1
+        # Counted in the database: two reports for one patient may be handled at the same moment.
+        patient.sms_soft_failures = Patient.sms_soft_failures + 1
+        session.flush()
         if patient.sms_soft_failures < SOFT_FAILURES_BEFORE_UNREACHABLE:
             return
     elif code not in PERMANENT_FAILURES:

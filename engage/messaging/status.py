@@ -20,10 +20,11 @@ _FAILED = frozenset({MessageStatus.UNDELIVERED, MessageStatus.FAILED})
 
 
 def _find(session: Session, sid: str, message_id: int | None) -> Message | None:
-    message = session.scalar(select(Message).where(Message.provider_sid == sid))
+    # Locked: "sent" and "delivered" arrive at once on different workers, and the later rank must win.
+    message = session.scalar(select(Message).where(Message.provider_sid == sid).with_for_update())
     if message is None and message_id is not None:
-        # A reply sent as TwiML learns its provider id from its first callback.
-        message = session.get(Message, message_id)
+        # A reply sent as TwiML (or a report faster than our bookkeeping) learns its provider id here.
+        message = session.get(Message, message_id, with_for_update=True)
         if message is not None and message.provider_sid is None:
             message.provider_sid = sid
     return message

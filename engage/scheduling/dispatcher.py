@@ -10,6 +10,7 @@ import logging
 import os
 import random
 import socket
+import time
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Callable
@@ -25,6 +26,7 @@ from engage.scheduling.models import Dispatch
 
 log = logging.getLogger(__name__)
 LEASE = timedelta(minutes=2)
+MAX_BATCH = 100
 MAX_ATTEMPTS = 8
 
 
@@ -57,7 +59,8 @@ def worker_name() -> str:
     return f"{socket.gethostname()}:{os.getpid()}"
 
 
-def claim_due(runtime: Runtime, now: datetime, worker: str, batch: int = 100) -> list[tuple[int, str]]:
+def claim_due(runtime: Runtime, now: datetime, worker: str, batch: int = MAX_BATCH,
+              pass_age: timedelta = timedelta(0)) -> list[tuple[int, str]]:
     with session_scope(runtime.sessions) as session:
         query = (
             select(Dispatch)
@@ -71,7 +74,7 @@ def claim_due(runtime: Runtime, now: datetime, worker: str, batch: int = 100) ->
         )
         rows = session.scalars(query).all()
         for row in rows:
-            row.status, row.claimed_by, row.lease_until = DispatchStatus.CLAIMED, worker, now + LEASE
+            row.status, row.claimed_by, row.lease_until = DispatchStatus.CLAIMED, worker, now + pass_age + LEASE
             row.attempts += 1
         return [(row.id, row.kind) for row in rows]
 
@@ -125,11 +128,21 @@ def _retry_later(session: Session, runtime: Runtime, dispatch: Dispatch, now: da
                    reason=f"sending failed after {dispatch.attempts} attempts: {error}")
 
 
+def batch_size(per_second: float) -> int:
+    """As many rows as go out well inside one lease at the provider's speed (about two texts each)."""
+    if per_second <= 0:
+        return MAX_BATCH
+    return max(1, min(MAX_BATCH, int(per_second * LEASE.total_seconds() / 4)))
+
+
 def run_pass(runtime: Runtime, now: datetime, handlers: Handlers, worker: str | None = None) -> int:
-    """Everything due at `now`, including what the pass itself makes due; returns how many ran."""
-    worker = worker or worker_name()
-    done = 0
-    while claimed := claim_due(runtime, now, worker):
+    """Everything due at `now`, including what the pass itself makes due; returns how many ran.
+
+    Leases of later batches in a long pass run from when they were actually claimed, so other
+    workers do not take over rows this pass has only just picked up."""
+    worker, started, done = worker or worker_name(), time.monotonic(), 0
+    batch = batch_size(runtime.settings.sms_per_second)
+    while claimed := claim_due(runtime, now, worker, batch, timedelta(seconds=time.monotonic() - started)):
         deliveries: dict[str, list[int]] = {}
         for dispatch_id, kind in claimed:
             if kind in handlers.deliver:
