@@ -117,3 +117,18 @@ def test_a_worker_killed_mid_send_never_causes_a_second_copy(client, auth, facto
         assert session.get(Message, in_doubt).status == MessageStatus.FAILED
         assert session.scalar(select(func.count()).select_from(Dispatch)
                               .where(Dispatch.status == DispatchStatus.PENDING)) == 2  # reminder, expiry
+
+
+def test_an_urgent_notice_goes_out_before_a_backlog_due_earlier(client, auth, factory, twilio, runtime):
+    on_call = factory.staff("care_manager", phone="+13125550199", on_call=True)
+    patients = [factory.patient() for _ in range(3)]
+    for patient in patients:
+        client.post(f"/api/v1/patients/{patient.id}/checkins", headers=auth(),
+                    json={"instrument": "phq9", "at": (DAYTIME - timedelta(hours=1)).isoformat()})
+    Phone(client, twilio, runtime, patients[0].phone).text("I want to end my life")  # raises an urgent flag
+    claimed = claim_due(runtime, DAYTIME, "worker", batch=1)
+    with runtime.sessions() as session:
+        first = session.get(Dispatch, claimed[0][0])
+        assert first.urgent and first.payload["message_ids"]
+        notice = session.get(Message, first.payload["message_ids"][0])
+        assert notice.to_number == on_call.phone

@@ -45,7 +45,7 @@ def _notify_on_call(session: Session, settings: Settings, flag: Flag) -> None:
                  kind="staff_notice")
         for user in on_call
     ]
-    queue_for_delivery(session, notices)
+    queue_for_delivery(session, notices, urgent=True)
     note = f"notified {len(notices)} on-call care manager(s)" if notices else "no on-call care manager with a phone"
     flag.events.append(FlagEvent(action="notified", note=note))
     flag.next_escalation_at = utcnow() + timedelta(minutes=settings.urgent_ack_minutes)

@@ -131,7 +131,8 @@ def _flag_uninterpreted(session: Session, settings: Settings, sender: Row, messa
                    reason="crisis wording in a message from the patient")
         resources = crisis_resources(sender.language, checkins.clinic(settings))
         queue_for_delivery(session, [outbound(to=text.from_number, sender=settings.sender, body=resources.body,
-                                              kind=resources.kind, patient_id=sender.id)], utcnow(), sender.id)
+                                              kind=resources.kind, patient_id=sender.id)], utcnow(), sender.id,
+                           urgent=True)
         return
     raise_flag(session, settings, kind=FlagKind.PATIENT_MESSAGE, priority=FlagPriority.HIGH, patient_id=sender.id,
                message_id=message_id, reason="a text from the patient could not be interpreted; kept for replay")

@@ -25,7 +25,7 @@ def outbound(
 
 
 def queue_for_delivery(session: Session, messages: list[Message], due_at: datetime | None = None,
-                       patient_id: int | None = None) -> Dispatch | None:
+                       patient_id: int | None = None, urgent: bool = False) -> Dispatch | None:
     """One dispatch per batch, so a batch (intro, then the first item) arrives in order."""
     if not messages:
         return None
@@ -33,7 +33,7 @@ def queue_for_delivery(session: Session, messages: list[Message], due_at: dateti
     session.flush()
     dispatch = Dispatch(
         kind=SEND_MESSAGES, due_at=due_at or utcnow(), patient_id=patient_id,
-        payload={"message_ids": [m.id for m in messages]},
+        payload={"message_ids": [m.id for m in messages]}, urgent=urgent,
     )
     session.add(dispatch)
     return dispatch

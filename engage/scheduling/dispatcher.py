@@ -68,7 +68,7 @@ def claim_due(runtime: Runtime, now: datetime, worker: str, batch: int = MAX_BAT
                 and_(Dispatch.status == DispatchStatus.PENDING, Dispatch.due_at <= now),
                 and_(Dispatch.status == DispatchStatus.CLAIMED, Dispatch.lease_until < now),
             ))
-            .order_by(Dispatch.due_at, Dispatch.id)
+            .order_by(Dispatch.urgent.desc(), Dispatch.due_at, Dispatch.id)
             .limit(batch)
             .with_for_update(skip_locked=True)
         )

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import JSON, Float, ForeignKey, Index, String, Text
+from sqlalchemy import JSON, Float, ForeignKey, Index, String, Text, false
 from sqlalchemy.orm import Mapped, mapped_column
 
 from engage.db import Base, utcnow
@@ -22,6 +22,8 @@ class Dispatch(Base):
     kind: Mapped[str] = mapped_column(String(32))
     due_at: Mapped[datetime]
     status: Mapped[DispatchStatus] = mapped_column(default=DispatchStatus.PENDING)
+    # Claimed before everything else due: an urgent notice must not wait behind a morning's check-ins.
+    urgent: Mapped[bool] = mapped_column(default=False, server_default=false())
     patient_id: Mapped[int | None] = mapped_column(ForeignKey("patients.id"), index=True)
     checkin_id: Mapped[int | None] = mapped_column(ForeignKey("checkins.id"), index=True)
     appointment_id: Mapped[int | None] = mapped_column(ForeignKey("appointments.id"), index=True)
