@@ -1,7 +1,7 @@
 """Appointments as the front desk books them and as the patient's phone sees the reminders."""
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, time, timedelta, timezone
 
 from itsdangerous import URLSafeTimedSerializer
 from sqlalchemy import select
@@ -252,3 +252,15 @@ def test_roles_and_the_access_log(client, auth, factory, runtime):
     client.get(f"/api/v1/appointments/{appointment['id']}", headers=consultant)
     events = rows(runtime, AuditEvent, AuditEvent.resource == "appointment", AuditEvent.patient_id == patient.id)
     assert [e.action for e in events] == ["create", "list", "read"]
+
+
+def test_a_reminder_that_quiet_hours_would_push_past_the_visit_is_not_sent(client, auth, factory, twilio, runtime):
+    patient = factory.patient(timezone="America/Chicago", quiet_hours={"start": time(20, 0), "end": time(8, 0)})
+    early = datetime(2037, 11, 24, 13, 0, tzinfo=timezone.utc)  # 7:00 a.m. in Chicago
+    book(client, auth, patient, starts_at=early.isoformat())
+    phone = Phone(client, twilio, runtime, patient.phone)
+    assert len(phone.deliveries(early - timedelta(hours=71))) == 1  # 72 h ahead is 7 a.m.: sent at 8
+    assert phone.deliveries(early - timedelta(hours=24)) == []  # 7 a.m. the day before: waits for 8
+    assert len(phone.deliveries(early - timedelta(hours=23))) == 1
+    assert phone.deliveries(early - timedelta(hours=2)) == []  # 5 a.m.: it could only go after the visit
+    assert phone.deliveries(early) == []

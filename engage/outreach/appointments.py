@@ -14,6 +14,7 @@ from engage.outreach import campaigns
 from engage.outreach.models import Appointment, CampaignRun
 from engage.outreach.texts import cancel_pending, may_text, patient_text, queue_text, record_outcome, visit_link, when
 from engage.patients.models import Patient
+from engage.scheduling import quiet_hours
 from engage.phones import InvalidPhone, to_e164
 from engage.scheduling.models import Dispatch
 from messages import sms
@@ -116,10 +117,14 @@ def mark_no_show(session: Session, appointment: Appointment, now: datetime) -> C
 
 
 def plan_reminders(session: Session, settings: Settings, appointment: Appointment, now: datetime) -> None:
-    """One reminder per configured offset that is still ahead; each remembers the time it announces."""
+    """One reminder per configured offset that is still ahead; each remembers the time it announces.
+
+    Each goes out at the first moment outside the patient's quiet hours; one that could only go out
+    once the visit has begun (a 2-hour reminder for a 7 a.m. visit) is not planned at all."""
+    quiet = quiet_hours.for_patient(session.get(Patient, appointment.patient_id), settings)
     for hours in sorted(set(settings.reminder_offsets_hours), reverse=True):
-        due = appointment.starts_at - timedelta(hours=hours)
-        if due > now:
+        due = quiet.next_allowed_time(appointment.starts_at - timedelta(hours=hours))
+        if now < due < appointment.starts_at:
             session.add(Dispatch(
                 kind=REMINDER, due_at=due, patient_id=appointment.patient_id, appointment_id=appointment.id,
                 payload={"offset_hours": hours, "starts_at": appointment.starts_at.isoformat()},
