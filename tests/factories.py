@@ -3,6 +3,8 @@ from __future__ import annotations
 
 import itertools
 
+from sqlalchemy import select
+
 from engage.auth.service import create_staff_user
 from engage.auth.tokens import issue_token
 from engage.db import session_scope
@@ -36,3 +38,9 @@ class Factory:
         data.update(fields)
         with session_scope(self.runtime.sessions) as session:
             return create_patient(session, data, self.runtime.settings)
+
+
+def rows(runtime: Runtime, model, *where) -> list:
+    """What is stored, oldest first, read in a session of its own as a care manager's screen would."""
+    with runtime.sessions() as session:
+        return session.scalars(select(model).where(*where).order_by(model.id)).all()

@@ -4,7 +4,6 @@ from __future__ import annotations
 from datetime import datetime, time, timedelta, timezone
 
 from itsdangerous import URLSafeTimedSerializer
-from sqlalchemy import select
 
 from engage.audit.models import AuditEvent
 from engage.db import session_scope, utcnow
@@ -15,6 +14,7 @@ from engage.outreach.models import Appointment
 from engage.outreach.replies import handle_appointment_reply
 from engage.patients.models import Patient
 from engage.scheduling.models import Dispatch
+from tests.factories import rows
 from tests.phone import Phone
 
 # Tuesday 24 November 2037, 3:30 p.m. in Chicago (CST, UTC-6).
@@ -32,11 +32,6 @@ def book(client, auth, patient, **fields) -> dict:
 
 def patch(client, auth, appointment, **fields):
     return client.patch(f"/api/v1/appointments/{appointment['id']}", json=fields, headers=auth())
-
-
-def rows(runtime, model, *where):
-    with runtime.sessions() as session:
-        return session.scalars(select(model).where(*where).order_by(model.id)).all()
 
 
 def reminders(runtime):

@@ -16,6 +16,7 @@ from engage.outreach.models import Appointment, Campaign, CampaignRun
 from engage.outreach.replies import handle_appointment_reply, stop_campaigns_for_opt_out, stop_campaigns_for_reply
 from engage.patients.models import Patient
 from engage.scheduling.models import Dispatch
+from tests.factories import rows
 from tests.phone import Phone
 from tests.twilio_loopback import AUTH_TOKEN
 from tests.twilio_signing import post_signed_url
@@ -37,11 +38,6 @@ def book(client, auth, patient, starts_at=VISIT) -> dict:
 def missed(runtime, appointment, at=NOTED) -> int:
     with session_scope(runtime.sessions) as session:
         return mark_no_show(session, session.get(Appointment, appointment["id"]), at).id
-
-
-def rows(runtime, model, *where):
-    with runtime.sessions() as session:
-        return session.scalars(select(model).where(*where).order_by(model.id)).all()
 
 
 def run_of(runtime) -> CampaignRun:

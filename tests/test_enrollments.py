@@ -5,7 +5,6 @@ from datetime import datetime, time, timedelta, timezone
 from zoneinfo import ZoneInfo
 
 import pytest
-from sqlalchemy import select
 
 from engage.audit.models import AuditEvent
 from engage.checkins import service
@@ -19,6 +18,7 @@ from engage.scheduling.models import Dispatch
 from engage.scheduling import planner
 from engage.scheduling.planner import plan_due_enrollments
 from engage.scheduling.quiet_hours import next_allowed_time
+from tests.factories import rows
 from tests.phone import Phone
 
 UTC, CHICAGO = timezone.utc, ZoneInfo("America/Chicago")
@@ -48,11 +48,6 @@ def enrollment_now(client, auth, patient) -> dict:
     listed = client.get(f"/api/v1/patients/{patient.id}/enrollments", headers=auth())
     assert listed.status_code == 200
     return listed.json["data"][0]
-
-
-def rows(runtime, model, *where):
-    with runtime.sessions() as session:
-        return session.scalars(select(model).where(*where).order_by(model.id)).all()
 
 
 def answer_every_item(runtime, checkin_id: int, at: datetime) -> None:

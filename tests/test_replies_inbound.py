@@ -3,21 +3,16 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from sqlalchemy import select
 
 from engage.checkins.models import CheckIn
 from engage.enums import AppointmentStatus, CampaignRunStatus
 from engage.flags.models import Flag
 from engage.outreach.models import Appointment, CampaignRun
+from tests.factories import rows
 from tests.phone import Phone
 from tests.test_appointments import START, book
 from tests.test_campaigns import NOTED, missed
 from tests.test_campaigns import book as book_visit
-
-
-def rows(runtime, model):
-    with runtime.sessions() as session:
-        return session.scalars(select(model).order_by(model.id)).all()
 
 
 def test_c_after_a_reminder_confirms_the_appointment(client, auth, factory, twilio, runtime):

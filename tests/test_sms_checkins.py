@@ -12,6 +12,7 @@ from engage.enums import CheckInStatus
 from engage.flags.models import Flag
 from engage.messaging.inbound import replay_uninterpreted
 from engage.messaging.models import Message
+from tests.factories import rows
 from tests.phone import Phone
 
 
@@ -29,11 +30,6 @@ def start(client, auth, patient, instrument="phq9"):
 
 def phone_for(client, twilio, runtime, patient) -> Phone:
     return Phone(client, twilio, runtime, patient.phone)
-
-
-def rows(runtime, model, *where):
-    with runtime.sessions() as session:
-        return session.scalars(select(model).where(*where).order_by(model.id)).all()
 
 
 def test_a_started_checkin_goes_out_on_the_next_tick_through_twilio(client, auth, factory, twilio, runtime):
