@@ -9,7 +9,7 @@ from engage.instruments.model import Instrument
 from messages.catalog import N_, resolve_language, translate
 
 VOICE_IDENTITY_CHECK = N_(
-    "Hello. This is {clinic} calling for {first_name}. If this is {first_name}, please press 1."
+    "Hello. This is {clinic}. We are calling for {first_name}. If you are {first_name}, please press 1."
 )
 VOICE_NOT_PATIENT = N_("Thank you. This call was from {clinic}. Our number is {clinic_phone}. Goodbye.")
 VOICE_VOICEMAIL = N_("Hello, this is {clinic}. Please call us back at {clinic_phone}. Thank you. Goodbye.")
@@ -36,10 +36,10 @@ VOICE_CRISIS_OFFER_CONNECT = N_(
 )
 VOICE_CONNECTING = N_("Please stay on the line while I connect you.")
 VOICE_CONNECT_FAILED = N_("I could not reach your care team. I will connect you to the 9 8 8 Lifeline now.")
-VOICE_CHECKIN_THANKS = N_("Thank you for answering. Your care team will review your answers. Goodbye.")
+VOICE_CHECKIN_THANKS = N_("Thank you for your answers. Your care team will look at them. Goodbye.")
 VOICE_INBOUND_GREETING = N_("Thank you for calling {clinic}. Please stay on the line while we connect you.")
 VOICE_INBOUND_CHECKIN_OFFER = N_(
-    "Thank you for calling {clinic}. You have a check-in waiting. To answer it now, press 1. "
+    "Thank you for calling {clinic}. You have some questions waiting. To answer them now, press 1. "
     "To speak with the clinic, press 2."
 )
 VOICE_AUDIO_VISIT_PATIENT = N_(
@@ -48,7 +48,7 @@ VOICE_AUDIO_VISIT_PATIENT = N_(
 VOICE_AUDIO_VISIT_CLINICIAN = N_(
     "This is {clinic}. Your patient's visit will continue by phone. Please stay on the line while we connect you."
 )
-VOICE_GOODBYE = N_("Goodbye.")
+VOICE_GOODBYE = N_("Thank you. Goodbye.")
 
 
 def voice_checkin_start(instrument: Instrument, language: str) -> str:

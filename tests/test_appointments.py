@@ -52,7 +52,8 @@ def test_reminders_arrive_72_24_and_2_hours_before_in_spanish_and_the_patients_z
         assert phone.deliveries(START - timedelta(hours=hours, minutes=1)) == []
         reminder, = phone.deliveries(START - timedelta(hours=hours))
         assert reminder == ("Riverside Family Medicine: Le recordamos su cita del martes, 24 de noviembre, "
-                            "3:30 p.m. Responda C para confirmar o R para cambiar la fecha.")
+                            "3:30 p.m. Responda C para confirmar. Responda R para otra fecha. "
+                            "Responda STOP para no recibir más mensajes.")
     assert phone.deliveries(START + timedelta(hours=1)) == []  # nothing twice
 
 
@@ -67,10 +68,10 @@ def test_reminder_names_the_clinic_and_time_only_in_the_patients_own_zone(client
 def test_video_reminder_carries_a_signed_visit_link(client, auth, factory, twilio, runtime, settings):
     patient = factory.patient()
     appointment = book(client, auth, patient, modality="video", video_url=VIDEO_URL)
-    reminder, = Phone(client, twilio, runtime, patient.phone).deliveries(START - timedelta(hours=2))
+    reminder, link_text = Phone(client, twilio, runtime, patient.phone).deliveries(START - timedelta(hours=2))
     assert "video visit on Tuesday, November 24, 3:30 PM" in reminder and "CALL" in reminder
-    assert VIDEO_URL not in reminder
-    link = next(word for word in reminder.split() if word.startswith("https://"))
+    assert VIDEO_URL not in reminder + link_text
+    link = next(word for word in link_text.split() if word.startswith("https://"))
     prefix, token = link.rsplit("/", 1)
     assert prefix == "https://engage.test/visit"
     assert URLSafeTimedSerializer(settings.secret_key, salt="visit").loads(token) == appointment["id"]
@@ -150,7 +151,7 @@ def _status(client, auth, appointment) -> str:
 def test_c_after_a_reminder_confirms(client, auth, factory, twilio, runtime):
     patient, appointment, phone = _reminded(client, auth, factory, twilio, runtime)
     confirmed, = reply(runtime, patient, "c", START - timedelta(hours=23))
-    assert confirmed == ("Thank you. Your appointment on Tuesday, November 24, 3:30 PM is confirmed. "
+    assert confirmed == ("Thank you. Your visit on Tuesday, November 24, 3:30 PM is confirmed. We will see you then. "
                          "Riverside Family Medicine")
     assert _status(client, auth, appointment) == "confirmed"
 
@@ -176,13 +177,13 @@ def test_r_asks_the_front_desk_to_reschedule_once(client, auth, factory, twilio,
 def test_call_on_a_video_visit_records_the_request_and_drops_the_link(client, auth, factory, twilio, runtime):
     patient, appointment, phone = _reminded(client, auth, factory, twilio, runtime, modality="video", video_url=VIDEO_URL)
     answer, = reply(runtime, patient, "LLAMAR", START - timedelta(hours=3))
-    assert answer == "Riverside Family Medicine: We will call you at this number for your visit."
+    assert answer == "Riverside Family Medicine: Thank you. We will call you at this number for your visit."
     stored, = rows(runtime, Appointment)
     assert stored.fallback_reason == "patient_requested_call"
     flag, = rows(runtime, Flag)
     assert (flag.kind, flag.priority, flag.appointment_id) == ("call_request", "normal", appointment["id"])
     last, = phone.deliveries(START - timedelta(hours=2))
-    assert "https://" not in last and "Reminder of your appointment" in last
+    assert "https://" not in last and "Reminder: you have a visit" in last
 
 
 def test_replies_that_are_not_about_the_appointment_are_left_alone(client, auth, factory, twilio, runtime):

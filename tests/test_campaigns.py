@@ -24,8 +24,8 @@ from tests.twilio_signing import post_signed_url
 # Tuesday 24 November 2037: the visit was at 9:40 a.m. in Chicago, the no-show recorded at 10:00.
 VISIT = datetime(2037, 11, 24, 15, 40, tzinfo=timezone.utc)
 NOTED = VISIT + timedelta(minutes=20)
-MISSED_YOU = ("Riverside Family Medicine: We missed you at your recent appointment. "
-              "Reply R to reschedule or call (312) 555-0100.")
+MISSED_YOU = ("Riverside Family Medicine: We missed you at your visit. Reply R for a new time, "
+              "or call (312) 555-0100. Reply STOP to opt out.")
 
 
 def book(client, auth, patient, starts_at=VISIT) -> dict:
@@ -160,8 +160,8 @@ def test_spanish_patients_get_the_outreach_in_spanish(client, auth, factory, twi
     patient = factory.patient(language="es")
     missed(runtime, book(client, auth, patient))
     text, = Phone(client, twilio, runtime, patient.phone).deliveries(NOTED + timedelta(hours=1))
-    assert text == ("Riverside Family Medicine: Le esperábamos en su cita reciente. Responda R para programar "
-                    "otra o llame al (312) 555-0100.")
+    assert text == ("Riverside Family Medicine: No le vimos en su cita. Responda R para otra fecha, "
+                    "o llame al (312) 555-0100. Responda STOP para no recibir más mensajes.")
 
 
 def test_no_show_endpoint_starts_outreach_and_refuses_twice(client, auth, factory, runtime):

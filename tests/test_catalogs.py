@@ -8,8 +8,9 @@ from babel.messages.frontend import parse_mapping_cfg
 from babel.messages.pofile import read_po
 
 from engage.instruments import INSTRUMENTS, sms_segments
-from messages import supported_languages
-from messages.sms import MAX_ITEM_SEGMENTS, sms_item
+from messages import sms, supported_languages, translate
+from messages.sms import MAX_SEGMENTS, sms_item_texts
+from tests.patient_texts import LANGUAGES, sms_texts, to_every_language
 
 ROOT = Path(__file__).resolve().parent.parent
 LOCALES = ROOT / "locales"
@@ -101,7 +102,7 @@ def test_answer_word_lists_keep_their_shape(language):
 
 
 ITEM_MESSAGES = [
-    (language, code, index, sms_item(instrument, index, language))
+    (language, code, index, sms_item_texts(instrument, index, language))
     for language in sorted(supported_languages())
     for code, instrument in INSTRUMENTS.items()
     for index in range(len(instrument.questions))
@@ -109,14 +110,37 @@ ITEM_MESSAGES = [
 
 
 def _describe(case) -> str:
-    language, code, index, text = case
-    count = sms_segments(text)
-    return f"{language}-{code}-q{index + 1}-{count.encoding}-{count.segments}seg"
+    language, code, index, texts = case
+    counts = "+".join(f"{count.encoding}-{count.segments}seg" for count in map(sms_segments, texts))
+    return f"{language}-{code}-q{index + 1}-{counts}"
 
 
 @pytest.mark.parametrize("case", ITEM_MESSAGES, ids=_describe)
 def test_every_item_message_fits_in_three_segments(case):
-    language, code, index, text = case
-    count = sms_segments(text)
-    print(f"{language} {code} q{index + 1}: {count.encoding}, {count.segments} segment(s), {count.units} units")
-    assert count.segments <= MAX_ITEM_SEGMENTS, f"{_describe(case)}: {text}"
+    language, code, index, texts = case
+    for text in texts:
+        count = sms_segments(text)
+        print(f"{language} {code} q{index + 1}: {count.encoding}, {count.segments} segment(s), {count.units} units")
+        assert count.segments <= MAX_SEGMENTS, f"{_describe(case)}: {text}"
+
+
+@pytest.mark.parametrize("case", ITEM_MESSAGES, ids=_describe)
+def test_every_question_reaches_the_patient_with_every_answer_label(case):
+    language, code, index, texts = case
+    question = INSTRUMENTS[code].questions[index]
+    sent = " ".join(texts)
+    assert translate(question.text, language) in texts[0]
+    for choice in question.choices:
+        assert f"{choice.value}={translate(choice.label, language)}" in sent, f"{_describe(case)}: {sent}"
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_every_text_fits_in_three_segments_with_real_names_times_and_links(language):
+    too_long = {name: sms_segments(text).segments for name, text in sms_texts(language).items()
+                if sms_segments(text).segments > MAX_SEGMENTS}
+    assert not too_long
+
+
+@pytest.mark.parametrize("msgid", [sms.SMS_UNKNOWN_NUMBER, sms.SMS_UNKNOWN_NUMBER_CRISIS])
+def test_texts_to_unknown_numbers_fit_in_three_segments_in_every_language_at_once(msgid):
+    assert sms_segments(to_every_language(msgid)).segments <= MAX_SEGMENTS

@@ -124,7 +124,7 @@ def test_every_14_days_for_four_months_each_checkin_follows_the_last_completion(
         assert enrollment_now(client, auth, patient)["next_due_at"] is None  # nothing more until this one ends
         if answered_after is None:
             reminder, _ = phone.deliveries(sent_at + timedelta(hours=24))
-            assert "still open" in reminder
+            assert "still have questions" in reminder
             due = sent_at + timedelta(days=14)  # unanswered: the next is due 14 days after this one was sent
         else:
             answer_every_item(runtime, checkin.id, sent_at + answered_after)

@@ -8,45 +8,32 @@ import pytest
 
 import messages
 from engage.instruments import INSTRUMENTS, get_instrument, normalise, sms_segments
-from messages import catalog, instruments, sms, voice
+from messages import catalog, instruments, sms
 from messages import format_datetime_for_patient, format_phone_for_patient, resolve_language, speakable_phone, translate
-from messages.sms import sms_checkin_intro, sms_item
+from messages.sms import sms_checkin_intro, sms_item_texts
 from messages.voice import voice_checkin_start, voice_item
-
-LANGUAGES = sorted(messages.supported_languages())
-APPOINTMENT = datetime(2026, 11, 24, 15, 30, tzinfo=timezone.utc)
-
-
-def _params(language, phone="(312) 555-0100"):
-    """Placeholder values as the application fills them, in the patient's language."""
-    return dict(
-        clinic="Riverside Family Medicine", clinic_phone=phone, first_name="Ana", link="https://engage.example/v/x",
-        when=format_datetime_for_patient(APPOINTMENT, language, "America/Chicago"),
-        count=9, number=3, stem="", choices="0=a", lowest="a", highest="b", top=3, value=1, label="a",
-    )
-
+from tests.patient_texts import LANGUAGES, SMS_TEXTS, VOICE_TEXTS, params, sms_texts, to_every_language, voice_texts
 
 # Word starts, matched after accents are removed: "PHQ-9", "scores", "depresión", "diagnóstico"...
 CLINICAL_WORDS = re.compile(r"\b(phq|gad|depression|anxiety|score|depresion|ansiedad|puntaje|puntuacion|diagnos)")
-
-
-def _texts(module):
-    return {name: value for name, value in vars(module).items() if name.isupper() and isinstance(value, str)}
-
-
-SMS_TEXTS, VOICE_TEXTS, ITEM_TEXTS = _texts(sms), _texts(voice), _texts(instruments)
+ITEM_TEXTS = {name: value for name, value in vars(instruments).items() if name.isupper() and isinstance(value, str)}
+OPT_OUT_LINE = {"en": "Reply STOP to opt out.", "es": "Responda STOP para no recibir más mensajes."}
+# Sent again and again, so each tells how to stop (CTIA).
+RECURRING = ["SMS_CHECKIN_INTRO", "SMS_CHECKIN_REMINDER", "SMS_APPOINTMENT_REMINDER", "SMS_APPOINTMENT_REMINDER_VIDEO",
+             "SMS_NO_SHOW", "SMS_HELP", "SMS_OPT_IN_CONFIRMATION"]
+# Carrier opt-out words in English and Spanish: a patient told to reply one of them would be opted out.
+CARRIER_OPT_OUT_WORDS = {"stop", "end", "cancel", "quit", "unsubscribe", "stopall", "revoke", "optout",
+                         "alto", "parar", "cancelar", "baja", "detener", "pare", "basta"}
 
 
 def _rendered(language):
     """Every patient-facing text as sent: the fixed texts and every question of every instrument."""
-    out = {name: translate(msgid, language, **_params(language)) for name, msgid in SMS_TEXTS.items()}
-    spoken = _params(language, phone=speakable_phone("+13125550100"))
-    out |= {name: translate(msgid, language, **spoken) for name, msgid in VOICE_TEXTS.items()}
+    out = sms_texts(language) | voice_texts(language)
     for code, instrument in INSTRUMENTS.items():
-        out[f"{code} intro"] = sms_checkin_intro(instrument, language, "Riverside Family Medicine")
         out[f"{code} voice start"] = voice_checkin_start(instrument, language)
         for index in range(len(instrument.questions)):
-            out[f"{code} sms {index}"] = sms_item(instrument, index, language)
+            for part, text in enumerate(sms_item_texts(instrument, index, language)):
+                out[f"{code} sms {index}.{part}"] = text
             out[f"{code} voice {index}"] = voice_item(instrument, index, language)
     return out
 
@@ -65,9 +52,9 @@ def fresh_catalogs(monkeypatch, tmp_path):
 
 @pytest.mark.parametrize("language", [lang for lang in LANGUAGES if lang != "en"])
 def test_every_text_has_its_own_translation(language):
-    params = _params("en")
+    english = params("en")
     same = [name for name, msgid in {**SMS_TEXTS, **VOICE_TEXTS, **ITEM_TEXTS}.items()
-            if translate(msgid, language, **params) == translate(msgid, "en", **params)]
+            if translate(msgid, language, **english) == translate(msgid, "en", **english)]
     assert not same
 
 
@@ -80,32 +67,118 @@ def test_a_spanish_speaking_patient_sees_only_spanish():
     assert not leaks
 
 
-def test_spanish_item_message_reads_in_spanish():
-    text = sms_item(get_instrument("phq9"), 0, "es")
-    assert text == ("P1/9: Poco interés o placer en hacer cosas. Responda 0=Ningún día, 1=Varios días, "
-                    "2=Más de la mitad de los días, 3=Casi todos los días")
+def test_a_long_spanish_question_sends_its_answers_as_the_next_text():
+    assert sms_item_texts(get_instrument("phq9"), 0, "es") == (
+        "P1/9: Durante las últimas 2 semanas, ¿qué tan seguido ha tenido molestias debido a los siguientes "
+        "problemas? Poco interés o placer en hacer cosas.",
+        "Responda 0=Ningún día, 1=Varios días, 2=Más de la mitad de los días, 3=Casi todos los días",
+    )
+
+
+def test_a_short_spanish_question_carries_its_answers():
+    assert sms_item_texts(get_instrument("phq9"), 4, "es") == (
+        "P5/9: Sin apetito o ha comido en exceso. Responda 0=Ningún día, 1=Varios días, "
+        "2=Más de la mitad de los días, 3=Casi todos los días",
+    )
 
 
 def test_english_item_message_carries_the_instructions_and_the_key():
-    assert sms_item(get_instrument("phq9"), 2, "en") == (
+    assert sms_item_texts(get_instrument("phq9"), 2, "en") == (
         "Q3/9: Over the last 2 weeks, how often have you been bothered by any of the following problems? "
         "Trouble falling or staying asleep, or sleeping too much. "
-        "Reply 0=Not at all, 1=Several days, 2=More than half the days, 3=Nearly every day"
+        "Reply 0=Not at all, 1=Several days, 2=More than half the days, 3=Nearly every day",
     )
 
 
-def test_the_closing_question_has_no_number_and_its_own_answers():
-    assert sms_item(get_instrument("phq9"), 9, "en").endswith(
-        "Reply 0=Not difficult at all, 1=Somewhat difficult, 2=Very difficult, 3=Extremely difficult"
-    )
-    assert not sms_item(get_instrument("phq9"), 9, "en").startswith("Q")
+def test_the_closing_question_has_no_number_and_its_own_answers_in_every_language():
+    english, = sms_item_texts(get_instrument("phq9"), 9, "en")
+    assert english.startswith("How difficult") and english.endswith(
+        "Reply 0=Not difficult at all, 1=Somewhat difficult, 2=Very difficult, 3=Extremely difficult")
+    question, answers = sms_item_texts(get_instrument("phq9"), 9, "es")
+    assert question.startswith("¿Qué tanta dificultad") and question.endswith("con otras personas?")
+    assert answers == "Responda 0=No ha sido difícil, 1=Un poco difícil, 2=Muy difícil, 3=Extremadamente difícil"
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+@pytest.mark.parametrize("code", sorted(INSTRUMENTS))
+def test_the_first_question_carries_the_published_instructions(code, language):
+    instrument = get_instrument(code)
+    first = sms_item_texts(instrument, 0, language)[0]
+    assert translate(instrument.stem, language) in first
+    assert translate(instrument.stem, language) not in sms_checkin_intro(instrument, language, "Riverside")
 
 
 def test_the_intro_explains_how_to_answer_and_how_to_stop():
-    intro = sms_checkin_intro(get_instrument("gad7"), "en", "Riverside Family Medicine")
-    assert intro.startswith("Riverside Family Medicine: Your check-in has 7 short questions.")
-    assert "Over the last 2 weeks" in intro and "all at once" in intro and "Reply STOP to opt out." in intro
-    assert "Durante las últimas 2 semanas" in sms_checkin_intro(get_instrument("gad7"), "es", "Clínica")
+    assert sms_checkin_intro(get_instrument("gad7"), "en", "Riverside Family Medicine") == (
+        "Riverside Family Medicine: We have 7 short questions for you. Answer each one with a number from 0 to 3. "
+        "Send one at a time, or all at once with spaces between. Reply STOP to opt out.")
+    assert sms_checkin_intro(get_instrument("gad7"), "es", "Riverside Family Medicine") == (
+        "Riverside Family Medicine: Tenemos 7 preguntas cortas. Responda cada una con un número del 0 al 3. "
+        "Envíe una a la vez o todas juntas, con espacios. Responda STOP para no recibir más mensajes.")
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_recurring_texts_tell_how_to_stop_in_the_same_words(language):
+    texts = sms_texts(language)
+    assert [name for name in RECURRING if OPT_OUT_LINE[language] not in texts[name]] == []
+    # STOP appears only in that line, wherever it appears.
+    assert [name for name, text in texts.items() if "STOP" in text.replace(OPT_OUT_LINE[language], "")] == []
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_no_text_asks_for_a_reply_that_would_opt_the_patient_out(language):
+    # engage's own texts; the published items may say "stop" ("Not being able to stop or control worrying").
+    words = {name: set(normalise(text.replace(OPT_OUT_LINE[language], "")).split()) & CARRIER_OPT_OUT_WORDS
+             for name, text in (sms_texts(language) | voice_texts(language)).items()}
+    assert {name: found for name, found in words.items() if found} == {}
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_plain_words_for_visits_and_questions(language):
+    hard = re.compile(r"\b(appointment|reschedul\w*|check-in|chequeo)\b", re.I)
+    assert {name: text for name, text in _rendered(language).items() if hard.search(text)} == {}
+
+
+def test_opt_out_confirmation_names_the_program_promises_silence_and_tells_how_to_come_back():
+    assert translate(sms.SMS_OPT_OUT_CONFIRMATION, "en", clinic="Riverside Family Medicine") == (
+        "Riverside Family Medicine: You will get no more texts from us. Reply START to get them again.")
+    assert translate(sms.SMS_OPT_OUT_CONFIRMATION, "es", clinic="Riverside Family Medicine") == (
+        "Riverside Family Medicine: Ya no le vamos a enviar más mensajes. Si los quiere otra vez, responda START.")
+
+
+def test_opt_in_confirmation_names_the_program_frequency_rates_help_and_stop():
+    assert translate(sms.SMS_OPT_IN_CONFIRMATION, "en", clinic="Riverside Family Medicine") == (
+        "Riverside Family Medicine: You will get texts from us again, about your care and visits. "
+        "Message frequency varies. Msg & data rates may apply. Reply HELP for help. Reply STOP to opt out.")
+    assert translate(sms.SMS_OPT_IN_CONFIRMATION, "es", clinic="Riverside Family Medicine") == (
+        "Riverside Family Medicine: Ya puede recibir mensajes otra vez. La frecuencia varía. "
+        "Puede haber cargos por mensajes y datos. Para ayuda, responda AYUDA. "
+        "Responda STOP para no recibir más mensajes.")
+
+
+def test_help_names_the_program_frequency_rates_phone_stop_911_and_988():
+    here = dict(clinic="Riverside Family Medicine", clinic_phone="(312) 555-0100")
+    assert translate(sms.SMS_HELP, "en", **here) == (
+        "Riverside Family Medicine: We text you about your care and visits. Message frequency varies. "
+        "Msg & data rates may apply. For help, call (312) 555-0100. Reply STOP to opt out. "
+        "In an emergency, call 911. In a crisis, call or text 988.")
+    assert translate(sms.SMS_HELP, "es", **here) == (
+        "Riverside Family Medicine: Mensajes sobre su salud; la frecuencia varía. Pueden cobrarle mensajes y datos. "
+        "Ayuda: (312) 555-0100. Responda STOP para no recibir más mensajes. Emergencias: 911 o 988.")
+
+
+def test_spanish_crisis_resources_give_988_in_spanish_by_phone_and_text():
+    crisis = translate(sms.SMS_CRISIS_RESOURCES, "es", clinic="Riverside Family Medicine", clinic_phone="(312) 555-0100")
+    assert crisis == (
+        "Si piensa en hacerse daño, hay ayuda ahora. Llame al 988 y marque 2, o envíe AYUDA al 988. "
+        "Si está en peligro, llame al 911. También puede llamar a Riverside Family Medicine al (312) 555-0100.")
+
+
+def test_crisis_text_to_an_unknown_number_reveals_no_clinic_and_gives_988_and_911_in_both_languages():
+    assert to_every_language(sms.SMS_UNKNOWN_NUMBER_CRISIS) == (
+        "If you are thinking of hurting yourself, call or text 988 now. If you are in danger, call 911. "
+        "Si piensa en hacerse daño, llame al 988 y marque 2, o envíe AYUDA al 988. Si corre peligro, llame al 911.")
+    assert "{" not in sms.SMS_UNKNOWN_NUMBER_CRISIS  # no placeholder: nothing about the clinic can be filled in
 
 
 def test_spanish_items_are_the_published_us_spanish_wording():
@@ -172,7 +245,7 @@ def test_a_broken_translation_falls_back_to_english(monkeypatch):
 
     monkeypatch.setattr(catalog, "translations", lambda language: Broken())
     assert translate(sms.SMS_CHECKIN_THANKS, "es", clinic="Riverside") == (
-        "Thank you for answering. Your care team at Riverside will review your answers.")
+        "Thank you for your answers. Your care team at Riverside will look at them.")
 
 
 def test_an_uncompiled_catalog_is_compiled_in_memory(fresh_catalogs):

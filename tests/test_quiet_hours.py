@@ -212,7 +212,7 @@ def test_a_checkin_due_in_quiet_hours_starts_at_eight_and_its_reminder_and_expir
     assert (checkin.started_at, checkin.expires_at) == (chicago(2026, 5, 5, 8, 0), chicago(2026, 5, 6, 8, 0))
     assert phone.deliveries(chicago(2026, 5, 5, 11, 59)) == []
     reminder, _ = phone.deliveries(chicago(2026, 5, 5, 12, 0))
-    assert "still open" in reminder
+    assert "still have questions" in reminder
 
 
 def test_a_reminder_due_in_quiet_hours_waits_for_the_morning(client, auth, factory, twilio, runtime):
@@ -223,7 +223,7 @@ def test_a_reminder_due_in_quiet_hours_waits_for_the_morning(client, auth, facto
     assert phone.deliveries(chicago(2026, 5, 4, 22, 30)) == []  # four hours on, but 22:30 is quiet
     assert phone.deliveries(chicago(2026, 5, 5, 7, 59)) == []
     reminder, item = phone.deliveries(chicago(2026, 5, 5, 8, 0))
-    assert "still open" in reminder and item.startswith("Q1/9:")
+    assert "still have questions" in reminder and item.startswith("Q1/9:")
     assert checkin_row(runtime).reminded_at == chicago(2026, 5, 5, 8, 0)
 
 

@@ -49,8 +49,9 @@ def test_whole_phq9_in_spanish_with_item9_positive(client, auth, factory, twilio
     patient = factory.patient(language="es", first_name="Lucía")
     start(client, auth, patient)
     phone = phone_for(client, twilio, runtime, patient)
-    intro, first = phone.deliveries()
-    assert "Responda" in intro or "responda" in intro
+    intro, first, answer_key = phone.deliveries()
+    assert "Responda" in intro and first.startswith("P1/9: Durante las últimas 2 semanas")
+    assert answer_key.startswith("Responda 0=Ningún día, 1=Varios días")
     answers = ["varios días", "2", "Más de la mitad de los días", "casi todos los días", "0", "1", "ningún día",
                "3", "1"]
     replies = []
@@ -59,7 +60,7 @@ def test_whole_phq9_in_spanish_with_item9_positive(client, auth, factory, twilio
     crisis, thanks = replies[-1]
     assert "988" in crisis and "911" in crisis and "(312) 555-0100" in crisis
     assert "Gracias" in thanks
-    for reply in [r for batch in replies for r in batch] + [intro, first]:
+    for reply in [r for batch in replies for r in batch] + [intro, first, answer_key]:
         assert "Reply" not in reply and "Thank you" not in reply  # Spanish only
         assert "PHQ" not in reply and "depres" not in reply.lower()
     outcome, = rows(runtime, Outcome)
@@ -108,13 +109,13 @@ def test_stop_in_the_middle_stops_everything_until_start(client, auth, factory, 
     phone.deliveries()
     phone.text("1")
     confirmation, = phone.text("Stop!")
-    assert "unsubscribed" in confirmation and "START" in confirmation
+    assert "no more texts" in confirmation and "START" in confirmation
     assert phone.text("2") == []  # answers are not taken after STOP
     assert phone.deliveries(utcnow() + timedelta(hours=5)) == []  # no reminder
     consent = client.get(f"/api/v1/patients/{patient.id}", headers=auth()).json["consent"]
     assert consent["sms"] is False
     back, = phone.text("START")
-    assert "subscribed" in back
+    assert "texts from us again" in back
     assert client.get(f"/api/v1/patients/{patient.id}", headers=auth()).json["consent"]["sms"] is True
 
 
@@ -188,7 +189,7 @@ def test_reminder_after_four_hours_then_expiry_keeps_partial_answers(client, aut
     phone.deliveries(now)
     assert phone.deliveries(now + timedelta(hours=3)) == []
     reminder, item = phone.deliveries(now + timedelta(hours=4, minutes=1))
-    assert "still open" in reminder and item.startswith("Q1/9:")
+    assert "still have questions" in reminder and item.startswith("Q1/9:")
     phone.text("2")
     assert phone.deliveries(now + timedelta(hours=25)) == []
     checkin, = rows(runtime, CheckIn)

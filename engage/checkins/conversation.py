@@ -51,13 +51,14 @@ def crisis_resources(language: str, clinic: Clinic) -> OutText:
     return say("crisis_resources", sms.SMS_CRISIS_RESOURCES, language, clinic)
 
 
-def item_text(instrument: Instrument, index: int, language: str) -> OutText:
-    return OutText("checkin_item", sms.sms_item(instrument, index, language))
+def item_texts(instrument: Instrument, index: int, language: str) -> tuple[OutText, ...]:
+    """The question, with its answers in the same text or the next one."""
+    return tuple(OutText("checkin_item", body) for body in sms.sms_item_texts(instrument, index, language))
 
 
 def opening(instrument: Instrument, language: str, clinic: Clinic, answered: int = 0) -> tuple[OutText, ...]:
     intro = OutText("checkin_intro", sms.sms_checkin_intro(instrument, language, clinic.name))
-    return intro, item_text(instrument, answered, language)
+    return intro, *item_texts(instrument, answered, language)
 
 
 def take_reply(progress: Progress, text: str, clinic: Clinic) -> Turn:
@@ -67,8 +68,7 @@ def take_reply(progress: Progress, text: str, clinic: Clinic) -> Turn:
     if not values:
         failures = progress.failed_replies + 1
         prompt = sms.SMS_NOT_UNDERSTOOD_AGAIN if failures >= FAILURES_BEFORE_HELP_LINE else sms.SMS_NOT_UNDERSTOOD
-        texts = (say("reprompt", prompt, language, clinic),
-                 item_text(instrument, progress.answered, language))
+        texts = (say("reprompt", prompt, language, clinic), *item_texts(instrument, progress.answered, language))
         return Turn((), texts, failures, finished=False, safety_event=False)
     first = progress.answered
     safety = any(is_safety_answer(instrument, first + offset, value) for offset, value in enumerate(values))
@@ -80,5 +80,5 @@ def take_reply(progress: Progress, text: str, clinic: Clinic) -> Turn:
     if finished:
         texts.append(say("checkin_thanks", sms.SMS_CHECKIN_THANKS, language, clinic))
     else:
-        texts.append(item_text(instrument, first + len(values), language))
+        texts.extend(item_texts(instrument, first + len(values), language))
     return Turn(tuple(values), tuple(texts), 0, finished, safety)

@@ -116,7 +116,7 @@ def remind(session: Session, settings: Settings, checkin: CheckIn, now: datetime
         return
     checkin.reminded_at = now
     texts = (conversation.say("checkin_reminder", sms.SMS_CHECKIN_REMINDER, patient.language, clinic(settings)),
-             conversation.item_text(get_instrument(checkin.instrument), 0, patient.language))
+             *conversation.item_texts(get_instrument(checkin.instrument), 0, patient.language))
     queue_for_delivery(session, _messages(checkin, patient, settings, texts), now, patient.id)
 
 

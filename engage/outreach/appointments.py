@@ -152,12 +152,13 @@ def _why_not_remind(session: Session, dispatch: Dispatch, appointment: Appointme
     return may_text(patient)
 
 
-def reminder_text(settings: Settings, patient: Patient, appointment: Appointment) -> str:
+def reminder_texts(settings: Settings, patient: Patient, appointment: Appointment) -> tuple[str, ...]:
     # Names the clinic and the time only: no clinician, no reason for the visit.
+    moment = when(settings, patient, appointment)
     if appointment.modality is AppointmentModality.VIDEO and appointment.fallback_reason is None:
-        return patient_text(settings, patient, sms.SMS_APPOINTMENT_REMINDER_VIDEO,
-                            when=when(settings, patient, appointment), link=visit_link(settings, appointment.id))
-    return patient_text(settings, patient, sms.SMS_APPOINTMENT_REMINDER, when=when(settings, patient, appointment))
+        return (patient_text(settings, patient, sms.SMS_APPOINTMENT_REMINDER_VIDEO, when=moment),
+                patient_text(settings, patient, sms.SMS_VIDEO_VISIT_LINK, link=visit_link(settings, appointment.id)))
+    return (patient_text(settings, patient, sms.SMS_APPOINTMENT_REMINDER, when=moment),)
 
 
 def send_reminder(session: Session, settings: Settings, dispatch: Dispatch, now: datetime) -> None:
@@ -168,7 +169,7 @@ def send_reminder(session: Session, settings: Settings, dispatch: Dispatch, now:
     if reason is not None:
         record_outcome(dispatch, "skipped", reason)
         return
-    queue_text(session, settings, patient, REMINDER, reminder_text(settings, patient, appointment), now,
+    queue_text(session, settings, patient, REMINDER, reminder_texts(settings, patient, appointment), now,
                appointment_id=appointment.id)
     appointment.reminded_at = now
     record_outcome(dispatch, "sent")

@@ -52,11 +52,14 @@ def may_text(patient: Patient) -> str | None:
     return None
 
 
-def queue_text(session: Session, settings: Settings, patient: Patient, kind: str, body: str, now: datetime,
-               **links: int) -> Dispatch:
-    """Through the outbox, so opt-outs and quiet hours apply; `links` tie the send to its appointment or run."""
-    message = outbound(to=patient.phone, sender=settings.sender, body=body, kind=kind, patient_id=patient.id)
-    dispatch = queue_for_delivery(session, [message], now, patient.id)
+def queue_text(session: Session, settings: Settings, patient: Patient, kind: str, body: str | tuple[str, ...],
+               now: datetime, **links: int) -> Dispatch:
+    """Through the outbox, so opt-outs and quiet hours apply; several texts go as one batch, in order.
+    `links` tie the send to its appointment or run."""
+    bodies = (body,) if isinstance(body, str) else body
+    messages = [outbound(to=patient.phone, sender=settings.sender, body=text, kind=kind, patient_id=patient.id)
+                for text in bodies]
+    dispatch = queue_for_delivery(session, messages, now, patient.id)
     for column, value in links.items():
         setattr(dispatch, column, value)
     return dispatch
