@@ -32,6 +32,8 @@ class CheckInStatus(StrEnum):
     COMPLETED = "completed"
     EXPIRED = "expired"
     CANCELLED = "cancelled"
+    # The patient opted out part-way: the answers given are kept, nothing more is asked.
+    STOPPED = "stopped"
 
 
 class FlagKind(StrEnum):

@@ -133,9 +133,20 @@ def _deferred_to_allowed_time(session: Session, settings: Settings, patient: Pat
 
 
 def expire(session: Session, checkin: CheckIn, now: datetime) -> None:
+    _close_unfinished(session, checkin, CheckInStatus.EXPIRED, now)
+
+
+def stop_for_opt_out(session: Session, patient_id: int, now: datetime) -> None:
+    """STOP ends the conversation at once; the answers the patient gave are kept and recorded."""
+    checkin = active_checkin(session, patient_id)
+    if checkin is not None:
+        _close_unfinished(session, checkin, CheckInStatus.STOPPED, now)
+
+
+def _close_unfinished(session: Session, checkin: CheckIn, status: CheckInStatus, now: datetime) -> None:
     if checkin.status is not CheckInStatus.IN_PROGRESS:
         return
-    checkin.status = CheckInStatus.EXPIRED
+    checkin.status = status
     _move_enrollment_on(session, checkin, now)
     if checkin.answers:
         # A partial administration keeps its answers and gets no total.

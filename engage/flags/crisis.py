@@ -21,3 +21,30 @@ _PATTERN = re.compile(r"\b(" + "|".join(re.escape(normalise(p)) for p in _PHRASE
 
 def mentions_crisis(text: str) -> bool:
     return _PATTERN.search(normalise(text)) is not None
+
+
+# Urgent, review or none: what the inbound path acts on.
+from dataclasses import dataclass
+from enum import StrEnum
+
+
+class CrisisLevel(StrEnum):
+    URGENT = "urgent"
+    REVIEW = "review"
+    NONE = "none"
+
+
+@dataclass(frozen=True)
+class CrisisDecision:
+    level: CrisisLevel
+    matched: str | None = None
+    category: str | None = None
+
+
+def classify(text, language):
+    m = _PATTERN.search(normalise(text))
+    if m is None:
+        return CrisisDecision(CrisisLevel.NONE)
+    if re.search(r"\b(not|never|nunca)\b", normalise(text)):
+        return CrisisDecision(CrisisLevel.REVIEW, m.group(0), "negated")
+    return CrisisDecision(CrisisLevel.URGENT, m.group(0), "explicit")

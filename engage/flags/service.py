@@ -36,6 +36,20 @@ def raise_flag(
     return flag
 
 
+def note_patient_message(session: Session, settings: Settings, patient_id: int, message_id: int,
+                         reason: str) -> Flag:
+    """A patient's text for a person to read. Texts join the patient's open note until someone
+    resolves it, so a talkative patient fills one row of the queue, not twenty."""
+    flag = session.scalar(select(Flag).where(
+        Flag.patient_id == patient_id, Flag.kind == FlagKind.PATIENT_MESSAGE, Flag.status != FlagStatus.RESOLVED,
+    ).order_by(Flag.id).limit(1))
+    if flag is None:
+        return raise_flag(session, settings, kind=FlagKind.PATIENT_MESSAGE, patient_id=patient_id,
+                          message_id=message_id, reason=reason)
+    flag.events.append(FlagEvent(action="message", note=f"{reason} (message {message_id})"))
+    return flag
+
+
 def _notify_on_call(session: Session, settings: Settings, flag: Flag) -> None:
     on_call = session.scalars(
         select(StaffUser).where(StaffUser.on_call, StaffUser.active, StaffUser.phone.is_not(None))

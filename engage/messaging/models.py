@@ -27,6 +27,8 @@ class Message(Base):
     from_number: Mapped[str] = mapped_column(String(32))
     to_number: Mapped[str] = mapped_column(String(32))
     body: Mapped[str] = mapped_column(Text, default="")
+    # Inbound only, and only when it differs from `body`: the text as the phone sent it, escaped.
+    raw_body: Mapped[str | None] = mapped_column(Text)
     provider_sid: Mapped[str | None] = mapped_column(String(64), unique=True)
     status: Mapped[MessageStatus]
     error_code: Mapped[int | None]

@@ -10,6 +10,7 @@ from engage.db import utcnow
 from engage.enums import Channel, Direction, MessageStatus
 from engage.messaging.models import Message
 from engage.scheduling.models import Dispatch
+from engage.scheduling.wake import announce_urgent
 
 SEND_MESSAGES = "send_messages"
 
@@ -36,4 +37,6 @@ def queue_for_delivery(session: Session, messages: list[Message], due_at: dateti
         payload={"message_ids": [m.id for m in messages]}, urgent=urgent,
     )
     session.add(dispatch)
+    if urgent:
+        announce_urgent(session)
     return dispatch

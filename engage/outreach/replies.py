@@ -60,6 +60,15 @@ def stop_campaigns_for_opt_out(session: Session, patient_id: int, now: datetime)
     campaigns.note_opt_out(session, patient_id, now)
 
 
+def note_cancel_reply(session: Session, settings: Settings, patient: Patient, now: datetime) -> None:
+    """CANCEL opts out, as carriers treat it; after a visit reminder the patient may have meant the
+    visit, so the front desk hears of it."""
+    appointment = _reminded_appointment(session, patient.id, now)
+    if appointment is not None:
+        _flag_once(session, settings, FlagKind.RESCHEDULE_REQUEST, patient, appointment,
+                   "replied CANCEL to a visit reminder: opted out of texts, may have meant the visit")
+
+
 def _reminded_appointment(session: Session, patient_id: int, now: datetime) -> Appointment | None:
     candidates = session.scalars(select(Appointment).where(
         Appointment.patient_id == patient_id, Appointment.status.in_(UPCOMING),

@@ -15,7 +15,8 @@ from apscheduler.schedulers.blocking import BlockingScheduler
 from engage.config import Settings
 from engage.db import utcnow
 from engage.runtime import build_runtime
-from engage.scheduling.tick import tick
+from engage.scheduling.tick import deliver_urgent, tick
+from engage.scheduling.wake import start_urgent_waker
 
 log = logging.getLogger(__name__)
 DISPATCH_EVERY_SECONDS = 5
@@ -29,11 +30,14 @@ def run_worker(settings: Settings, interval: float = DISPATCH_EVERY_SECONDS, par
                       max_instances=1, coalesce=True, next_run_time=utcnow())
     if parent is not None:
         scheduler.add_job(lambda: _exit_if_orphaned(parent), "interval", seconds=1, id="parent")
-    log.info("worker started: dispatching every %ss", interval)
+    stop_waker = start_urgent_waker(runtime.engine, lambda: deliver_urgent(runtime))
+    log.info("worker started: dispatching every %ss, urgent notices at once", interval)
     try:
         scheduler.start()
     except (KeyboardInterrupt, SystemExit):
         pass
+    finally:
+        stop_waker.set()
 
 
 def _exit_if_orphaned(parent: int) -> None:

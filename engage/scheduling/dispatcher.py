@@ -60,7 +60,7 @@ def worker_name() -> str:
 
 
 def claim_due(runtime: Runtime, now: datetime, worker: str, batch: int = MAX_BATCH,
-              pass_age: timedelta = timedelta(0)) -> list[tuple[int, str]]:
+              pass_age: timedelta = timedelta(0), urgent_only: bool = False) -> list[tuple[int, str]]:
     with session_scope(runtime.sessions) as session:
         query = (
             select(Dispatch)
@@ -72,6 +72,8 @@ def claim_due(runtime: Runtime, now: datetime, worker: str, batch: int = MAX_BAT
             .limit(batch)
             .with_for_update(skip_locked=True)
         )
+        if urgent_only:
+            query = query.where(Dispatch.urgent)
         rows = session.scalars(query).all()
         for row in rows:
             row.status, row.claimed_by, row.lease_until = DispatchStatus.CLAIMED, worker, now + pass_age + LEASE
@@ -135,14 +137,16 @@ def batch_size(per_second: float) -> int:
     return max(1, min(MAX_BATCH, int(per_second * LEASE.total_seconds() / 4)))
 
 
-def run_pass(runtime: Runtime, now: datetime, handlers: Handlers, worker: str | None = None) -> int:
+def run_pass(runtime: Runtime, now: datetime, handlers: Handlers, worker: str | None = None,
+             urgent_only: bool = False) -> int:
     """Everything due at `now`, including what the pass itself makes due; returns how many ran.
 
     Leases of later batches in a long pass run from when they were actually claimed, so other
     workers do not take over rows this pass has only just picked up."""
     worker, started, done = worker or worker_name(), time.monotonic(), 0
     batch = batch_size(runtime.settings.sms_per_second)
-    while claimed := claim_due(runtime, now, worker, batch, timedelta(seconds=time.monotonic() - started)):
+    while claimed := claim_due(runtime, now, worker, batch, timedelta(seconds=time.monotonic() - started),
+                               urgent_only):
         deliveries: dict[str, list[int]] = {}
         for dispatch_id, kind in claimed:
             if kind in handlers.deliver:

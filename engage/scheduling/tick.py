@@ -4,6 +4,7 @@ from __future__ import annotations
 import logging
 from datetime import datetime
 
+from engage.db import utcnow
 from engage.runtime import Runtime
 from engage.scheduling.dispatcher import run_pass
 from engage.scheduling.handlers import HANDLERS
@@ -20,3 +21,8 @@ def tick(runtime: Runtime, now: datetime, worker: str | None = None) -> int:
         # Planning trouble must not hold up messages already due; the next tick plans again.
         log.exception("planning enrollments failed")
     return run_pass(runtime, now, HANDLERS, worker)
+
+
+def deliver_urgent(runtime: Runtime, worker: str | None = None) -> int:
+    """Only the urgent rows due now (on-call notices, crisis resources): what a wake-up runs."""
+    return run_pass(runtime, utcnow(), HANDLERS, worker, urgent_only=True)
