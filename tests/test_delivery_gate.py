@@ -4,13 +4,15 @@ The exempt kinds are named here as delivery names them, so renaming one fails th
 from __future__ import annotations
 
 import pytest
+from sqlalchemy import select
 
 from engage.db import session_scope
-from engage.enums import Channel, MessageStatus
+from engage.enums import Channel, DispatchStatus, MessageStatus
 from engage.messaging.models import Message
 from engage.messaging.outbox import outbound, queue_for_delivery
 from engage.patients.models import Patient
 from engage.patients.service import record_consent
+from engage.scheduling.models import Dispatch
 from engage.scheduling.tick import tick
 from tests.test_quiet_hours import EVENING, MORNING, chicago, handed_over, queue
 
@@ -83,6 +85,34 @@ def test_a_batch_carrying_crisis_resources_goes_at_night_whole(factory, twilio, 
     tick(runtime, NIGHT)
     assert all(handed_over(runtime, message_id) for message_id in ids)
     assert [m.body for m in twilio.sms_to(patient.phone)] == ["crisis_resources", kind]
+
+
+def dispatch_of(runtime, message_id: int) -> Dispatch:
+    with runtime.sessions() as session:
+        return next(d for d in session.scalars(select(Dispatch)) if message_id in d.payload["message_ids"])
+
+
+def test_a_text_for_a_patient_who_opted_out_is_cancelled_at_night_not_held_for_the_morning(factory, twilio,
+                                                                                             runtime):
+    patient = factory.patient(consent={"sms": False})
+    message_id = queue(runtime, patient.id, patient.phone, "checkin_item", NIGHT)
+    tick(runtime, NIGHT)
+    assert status(runtime, message_id) is MessageStatus.CANCELED
+    assert dispatch_of(runtime, message_id).status is DispatchStatus.DONE
+
+
+def test_a_retried_batch_whose_crisis_resources_already_went_holds_the_rest_for_the_morning(factory, twilio,
+                                                                                              runtime):
+    # The provider failed after the resources left: what is left is an ordinary text, and waits.
+    patient = factory.patient()
+    crisis, item = queue_batch(runtime, patient, ("crisis_resources", "checkin_item"), NIGHT)
+    with session_scope(runtime.sessions) as session:
+        sent = session.get(Message, crisis)
+        sent.status, sent.provider_sid = MessageStatus.SENT, "SM" + "0" * 32
+    tick(runtime, NIGHT)
+    assert twilio.sms_to(patient.phone) == [] and not handed_over(runtime, item)
+    held = dispatch_of(runtime, item)
+    assert (held.status, held.due_at) == (DispatchStatus.PENDING, chicago(2026, 5, 5, 8, 0))
 
 
 class OptOutWhileWaiting:
