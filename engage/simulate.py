@@ -19,7 +19,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 from twilio.request_validator import RequestValidator
 
-from engage.checkins.conversation import item_text
+from engage.checkins.conversation import item_texts
 from engage.checkins.models import CheckIn
 from engage.checkins.service import active_checkin, schedule_checkin
 from engage.config import Settings
@@ -78,7 +78,8 @@ def _resume(patient: Patient, checkin: CheckIn) -> None:
     click.echo(f"{patient.first_name} is in the middle of a {instrument.code} check-in (question "
                f"{checkin.current_item + 1} of {len(instrument.items)}): it carries on, one conversation at a "
                f"time. Its current question again:")
-    click.secho(f"  ◀ {item_text(instrument, checkin.current_item, patient.language).body}", fg="cyan")
+    for text in item_texts(instrument, checkin.current_item, patient.language):
+        click.secho(f"  ◀ {text.body}", fg="cyan")
 
 
 def _start_checkin(runtime: Runtime, phone: str, instrument: str) -> None:
