@@ -28,7 +28,7 @@ from engage.scheduling.models import Dispatch
 from engage.scheduling.planner import plan_due_enrollments
 from tests.factories import Factory, rows
 
-NOW = datetime(2026, 12, 1, 16, 0, tzinfo=timezone.utc)
+NOW = datetime(2037, 12, 1, 16, 0, tzinfo=timezone.utc)
 # Skipping held rows takes milliseconds; only a worker waiting for them gets anywhere near this.
 DEADLINE = 5.0
 
