@@ -22,8 +22,8 @@ from engage.flags.phrases import ANY_WORD, LexiconError, PhraseReader
 
 LANGUAGES = ("en", "es")
 CLAUSE_END = "|"
-# A word (letters, digits, apostrophes, and the "@" and "$" that stand for letters) or sentence punctuation.
-WORDS = re.compile(r"(?:[^\W_]|['’@$])+|([.!?¡¿;:,\n]+)")
+# A word (letters, digits, apostrophes, and the "@", "$" and "*" that stand for letters) or sentence punctuation.
+WORDS = re.compile(r"(?:[^\W_]|['’@$*])+|([.!?¡¿;:,\n]+)")
 # Letters standing in for digits ("k1ll", "su1c1de"), read only inside a word that also has letters.
 LOOKALIKES = str.maketrans({"0": "o", "1": "i", "3": "e", "@": "a", "$": "s"})
 NEGATION_REACH = 4  # words between a negation and what it negates ("not going to ever ...")
@@ -117,7 +117,8 @@ def squeeze(word: str) -> str:
 @lru_cache(maxsize=8192)
 def normalise_token(token: str) -> str:
     """One word as typed -> lowercase letters without accents or apostrophes, repeats squeezed."""
-    decomposed = unicodedata.normalize("NFKD", token.casefold())
+    # A starred-out letter ("k*ll", "d*e") is most often an i; stars around a word are emphasis.
+    decomposed = unicodedata.normalize("NFKD", token.strip("*").casefold()).replace("*", "i")
     plain = "".join(ch for ch in decomposed if not unicodedata.combining(ch) and ch not in "'’")
     if any(ch.isalpha() for ch in plain):
         plain = plain.translate(LOOKALIKES)
@@ -148,7 +149,8 @@ def compile_lexicon(language: str, data: dict) -> Lexicon:
     negation, others = data["negation"], data["third_person"]
     cues, between = reader.alternatives(negation["before"]), reader.alternatives(negation["between"])
     negated_before = re.compile(rf"(?<= )(?:{cues})(?:{between}){{0,{NEGATION_REACH}}}\Z")
-    negated_after = re.compile(rf"(?:{ANY_WORD}){{0,2}}(?:\| )?(?:{reader.alternatives(negation['after'])})(?=\| )")
+    answer_between = reader.alternatives(negation["after_between"])
+    negated_after = re.compile(rf"(?:{answer_between}){{0,2}}(?:\| )?(?:{reader.alternatives(negation['after'])})(?=\| )")
     subject = re.compile(rf"(?s).*(?<= )(?:{reader.alternatives(others['subjects'])})"
                          rf"((?:{ANY_WORD}){{0,{SUBJECT_REACH}}})\Z")
     first_person = re.compile(rf"(?<= )(?:{reader.alternatives(others['first_person'])})")

@@ -4,7 +4,8 @@ A line is a text's words, each followed by one space, with "|" where a sentence 
 words separated by spaces: "a/b" is either word; "(a b|c)" either wording; a trailing "?" makes a
 word, a form or a wording optional; "!a/b" means the next word is neither; "word*" is any word
 starting so and "*word" any word ending so; "{form}" is any entry of that form; "..." is up to three
-other words; "#" a number and "##" a number of ten or more; "$" the end of a sentence.
+other words; "#" a number and "##" a number of ten or more; "$" the end of a sentence and "$$" the
+end of the text.
 
 Each phrase also gets its anchors: words one of which any text it matches must contain, so that
 a text is only tried against the phrases whose anchors it has.
@@ -68,6 +69,8 @@ class PhraseReader:
             return f"(?:{ANY_WORD}){{0,{GAP}}}"
         if token == "$":
             return r"(?=\| )"
+        if token == "$$":
+            return r"(?=(?:\| )+$)"
         if token == "#":
             return r"[0-9]+ "
         if token == "##":
@@ -90,7 +93,7 @@ class PhraseReader:
         return self._regex[alternative]
 
     def _token_anchors(self, token: str) -> Anchors | None:
-        if token in ("...", "$", "#", "##") or token.startswith("!") or token.endswith("?"):
+        if token in ("...", "$", "$$", "#", "##") or token.startswith("!") or token.endswith("?"):
             return None  # no word, or a word that may be missing
         found = Anchors(frozenset(), frozenset())
         for alternative in _alternatives(token):
