@@ -9,7 +9,6 @@ stays urgent). The words themselves are in crisis_lexicon/<language>.yaml, kept 
 """
 from __future__ import annotations
 
-import re
 from bisect import bisect_left
 from dataclasses import dataclass
 from enum import StrEnum

@@ -64,11 +64,11 @@ class Lexicon:
     fillers: frozenset[str]
     vocabulary: frozenset[str]  # every word of the phrases
     stems: frozenset[str]  # the beginnings of their "word*" words
-    near_misses: dict[str, str]
+    near_misses: dict[str, str]  # typo -> the word it is read as
     endings: tuple[tuple[str, str], ...]
     swaps: tuple[tuple[str, str], ...]
     joined: tuple[str, ...]
-    kept: frozenset[str]
+    not_swapped: frozenset[str]
     matches: Rules
     lowered: Rules
     negated_before: re.Pattern[str]
@@ -148,23 +148,23 @@ def compile_lexicon(language: str, data: dict) -> Lexicon:
     lowered = _rules(data.get("lowered", {}), reader, ("review", "none"))
     negation, others = data["negation"], data["third_person"]
     cues, between = reader.alternatives(negation["before"]), reader.alternatives(negation["between"])
-    negated_before = re.compile(rf"(?<= )(?:{cues})(?:{between}){{0,{NEGATION_REACH}}}\Z")
-    answer_between = reader.alternatives(negation["after_between"])
-    negated_after = re.compile(rf"(?:{answer_between}){{0,2}}(?:\| )?(?:{reader.alternatives(negation['after'])})(?=\| )")
-    subject = re.compile(rf"(?s).*(?<= )(?:{reader.alternatives(others['subjects'])})"
-                         rf"((?:{ANY_WORD}){{0,{SUBJECT_REACH}}})\Z")
-    first_person = re.compile(rf"(?<= )(?:{reader.alternatives(others['first_person'])})")
+    answers, before_answer = reader.alternatives(negation["after"]), reader.alternatives(negation["after_between"])
+    subjects = reader.alternatives(others["subjects"])
     vocabulary, stems = frozenset(reader.vocabulary), frozenset(reader.stems)
-    misses = data.get("near_misses", {})
+    misses, spelling = data.get("near_misses", {}), data.get("spelling", {})
     not_typos = vocabulary | stems | {normalise_token(w) for w in misses.get("except", [])}
-    spelling = data.get("spelling", {})
-    return Lexicon(language, shorthand, fillers, vocabulary, stems, _near_misses(misses.get("words", []), not_typos),
-                   tuple(tuple(pair) for pair in spelling.get("endings", [])),
-                   tuple(tuple(pair) for pair in spelling.get("swaps", [])),
-                   tuple(normalise_token(w) for w in spelling.get("joined", [])),
-                   frozenset(normalise_token(w) for w in spelling.get("except", [])),
-                   matches, lowered, negated_before, negated_after, subject, first_person,
-                   frozenset(data.get("forms", {})) - reader.used_forms)
+    return Lexicon(
+        language, shorthand, fillers, vocabulary, stems, _near_misses(misses.get("words", []), not_typos),
+        endings=tuple(tuple(pair) for pair in spelling.get("endings", [])),
+        swaps=tuple(tuple(pair) for pair in spelling.get("swaps", [])),
+        joined=tuple(normalise_token(w) for w in spelling.get("joined", [])),
+        not_swapped=frozenset(normalise_token(w) for w in spelling.get("except", [])),
+        matches=matches, lowered=lowered,
+        negated_before=re.compile(rf"(?<= )(?:{cues})(?:{between}){{0,{NEGATION_REACH}}}\Z"),
+        negated_after=re.compile(rf"(?:{before_answer}){{0,2}}(?:\| )?(?:{answers})(?=\| )"),
+        subject=re.compile(rf"(?s).*(?<= )(?:{subjects})((?:{ANY_WORD}){{0,{SUBJECT_REACH}}})\Z"),
+        first_person=re.compile(rf"(?<= )(?:{reader.alternatives(others['first_person'])})"),
+        unused_forms=frozenset(data.get("forms", {})) - reader.used_forms)
 
 
 def _rules(sections: dict, reader: PhraseReader, levels: tuple[str, ...]) -> Rules:
@@ -185,9 +185,9 @@ def _rules(sections: dict, reader: PhraseReader, levels: tuple[str, ...]) -> Rul
                     by_word.setdefault(word, []).append(index)
                 for stem in anchors.prefixes:
                     by_prefix.setdefault(stem, []).append(index)
-    return Rules(tuple(rules), {w: tuple(ids) for w, ids in by_word.items()},
-                 {stem: tuple(ids) for stem, ids in by_prefix.items()}, tuple(sorted({len(s) for s in by_prefix})),
-                 tuple(always))
+    return Rules(tuple(rules), {word: tuple(ids) for word, ids in by_word.items()},
+                 {stem: tuple(ids) for stem, ids in by_prefix.items()},
+                 tuple(sorted({len(stem) for stem in by_prefix})), tuple(always))
 
 
 def _one_letter_off(word: str) -> set[str]:
@@ -225,7 +225,7 @@ def _mended(lexicon: Lexicon, token: str) -> str:
     for old, new in lexicon.endings:
         if token.endswith(old) and (mended := token[: -len(old)] + new) in lexicon.vocabulary:
             return mended
-    if len(token) < MENDED_LENGTH or token in lexicon.kept:
+    if len(token) < MENDED_LENGTH or token in lexicon.not_swapped:
         return token  # short words are too often other words
     for mended in _swapped(token, lexicon.swaps):
         if mended in lexicon.vocabulary:
