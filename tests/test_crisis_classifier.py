@@ -51,9 +51,15 @@ def test_the_decision_quotes_the_patients_own_words(text, words):
     assert decision.level is URGENT and decision.matched == words
 
 
+def test_a_long_quote_is_cut_to_fit_the_flag_reason():
+    text = "how many extraordinarilylongbrandnamepills ofthesuperstrengthkindtheygaveme wouldittaketo kill me"
+    decision = classify(text, "en")
+    assert decision.level is URGENT
+    assert len(decision.matched) == EXCERPT_CHARS and decision.matched.endswith("…")
+    assert text.startswith(decision.matched[:-1])
+
+
 def test_every_quote_is_the_patients_words_and_short():
-    long_text = "I have been thinking about it for a very long time and " * 3 + "I just want to end my life " * 4
-    assert len(classify(long_text, "en").matched) <= EXCERPT_CHARS
     for language, row in ROWS:
         decision = classify(row.text, language)
         if decision.level is not NONE:
