@@ -56,6 +56,12 @@ def classify(text: str, language: str | None) -> CrisisDecision:
     return best
 
 
+def prepare() -> None:
+    """Compiles every language's lists now, so the first patient's text does not wait for it."""
+    for code in LANGUAGES:
+        load(code)
+
+
 def mentions_crisis(text: str) -> bool:
     """Crisis wording that needs a person (urgent or review), whatever the sender's language."""
     return classify(text, None).level is not CrisisLevel.NONE
