@@ -7,7 +7,7 @@ from engage.api.edge import current_user, parse, requires
 from engage.audit.service import record_access
 from engage.auth.permissions import Permission
 from engage.checkins import outcomes, service
-from engage.checkins.schemas import CheckInSchema, OutcomeSchema
+from engage.checkins.schemas import CheckInSchema, OutcomeSchema, RecordOutcomeSchema
 from engage.patients.service import get_patient
 from engage.web import db, runtime
 
@@ -22,7 +22,6 @@ def start_checkin(patient_id: int):
     ---
     post:
       tags: [checkins]
-      parameters: [{in: path, name: patient_id, required: true, schema: {type: integer}}]
       requestBody: {content: {application/json: {schema: CheckInSchema}}}
       responses:
         201: {content: {application/json: {schema: CheckInSchema}}}
@@ -42,7 +41,6 @@ def list_checkins(patient_id: int):
     ---
     get:
       tags: [checkins]
-      parameters: [{in: path, name: patient_id, required: true, schema: {type: integer}}]
       responses:
         200: {content: {application/json: {schema: {type: object, properties: {data: {type: array, items: CheckInSchema}}}}}}
     """
@@ -59,7 +57,6 @@ def list_outcomes(patient_id: int):
     ---
     get:
       tags: [outcomes]
-      parameters: [{in: path, name: patient_id, required: true, schema: {type: integer}}]
       responses:
         200: {content: {application/json: {schema: {type: object, properties: {data: {type: array, items: OutcomeSchema}}}}}}
     """
@@ -76,13 +73,12 @@ def record_outcome(patient_id: int):
     ---
     post:
       tags: [outcomes]
-      parameters: [{in: path, name: patient_id, required: true, schema: {type: integer}}]
-      requestBody: {content: {application/json: {schema: OutcomeSchema}}}
+      requestBody: {content: {application/json: {schema: RecordOutcomeSchema}}}
       responses:
         201: {content: {application/json: {schema: OutcomeSchema}}}
         422: {description: Invalid fields, named in "fields"}
     """
-    data = parse(_outcome)
+    data = parse(RecordOutcomeSchema())
     patient = get_patient(db(), patient_id)
     outcome = outcomes.record_external(db(), runtime().settings, patient, **data)
     record_access(db(), current_user(), "create", "outcome", [patient.id], outcome.id)

@@ -7,8 +7,10 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from engage.auth.models import StaffUser
+from engage.bounds import MAX_ID
 from engage.config import Settings
-from engage.enums import Channel, ConsentAction
+from engage.enums import Channel, ConsentAction, Role
 from engage.errors import Conflict, Invalid, NotFound
 from engage.patients.models import ConsentEvent, Patient
 from engage.phones import InvalidPhone, to_e164
@@ -43,6 +45,18 @@ def _ensure_unique(session: Session, patient: Patient | None, phone: str | None,
         select(Patient.id).where(Patient.external_id == external_id, Patient.id != own_id)
     ):
         raise Conflict("external_id in use", {"external_id": ["Another patient has this external id."]})
+
+
+def _check_care_manager(session: Session, data: dict[str, Any]) -> None:
+    """A patient's care manager is a staff user with that role, still active (admins and consultants
+    do not carry a caseload)."""
+    staff_id = data.get("care_manager_id")
+    if staff_id is None:
+        return
+    staff = session.get(StaffUser, staff_id)
+    if staff is None or not staff.active or staff.role is not Role.CARE_MANAGER:
+        raise Invalid("not a care manager", {"care_manager_id": ["Must be an active staff user with the "
+                                                                 "care_manager role."]})
 
 
 def _apply(patient: Patient, data: dict[str, Any]) -> None:
@@ -82,6 +96,7 @@ def _apply_consent(session: Session, patient: Patient, consent: dict[str, bool |
 def create_patient(session: Session, data: dict[str, Any], settings: Settings, source: str = "api") -> Patient:
     phone = normalise_phone(data["phone"], settings)
     _ensure_unique(session, None, phone, data.get("external_id"))
+    _check_care_manager(session, data)
     patient = Patient(phone=phone, language="en", timezone=settings.timezone, channel=Channel.SMS,
                       sms_consent=False, voice_consent=False)
     _apply(patient, {k: v for k, v in data.items() if v is not None or k == "quiet_hours"})
@@ -96,6 +111,7 @@ def update_patient(session: Session, patient: Patient, data: dict[str, Any], set
     if "phone" in data:
         data = {**data, "phone": normalise_phone(data["phone"], settings)}
     _ensure_unique(session, patient, data.get("phone"), data.get("external_id"))
+    _check_care_manager(session, data)
     if "phone" in data and data["phone"] != patient.phone:
         patient.phone = data["phone"]
         # A new number is a new handset: earlier delivery failures say nothing about it.
@@ -114,9 +130,10 @@ def decode_cursor(cursor: str) -> int:
     try:
         raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode()
         prefix, value = raw.split(":")
-        if prefix != "p":
+        last_id = int(value)
+        if prefix != "p" or not 0 <= last_id <= MAX_ID:
             raise ValueError(prefix)
-        return int(value)
+        return last_id
     except ValueError:
         raise Invalid("bad cursor", {"cursor": ["Not a cursor from this API."]}) from None
 
