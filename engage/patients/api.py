@@ -7,7 +7,7 @@ from engage.api.edge import current_user, parse, parse_query, requires
 from engage.audit.service import record_access
 from engage.auth.permissions import Permission
 from engage.patients import service
-from engage.patients.schemas import PatientListQuery, PatientPageSchema, PatientSchema
+from engage.patients.schemas import PatientChangesSchema, PatientListQuery, PatientPageSchema, PatientSchema
 from engage.web import db, runtime
 
 bp = Blueprint("patients", __name__)
@@ -31,7 +31,6 @@ def create_patient():
             application/json:
               schema: PatientSchema
         409: {description: The phone or external id belongs to another patient}
-        422: {description: Invalid fields, named in "fields"}
     """
     data = parse(_patient)
     patient = service.create_patient(db(), data, runtime().settings)
@@ -49,8 +48,6 @@ def read_patient(patient_id: int):
     ---
     get:
       tags: [patients]
-      parameters:
-        - {in: path, name: patient_id, required: true, schema: {type: integer}}
       responses:
         200:
           content:
@@ -70,20 +67,18 @@ def update_patient(patient_id: int):
     ---
     patch:
       tags: [patients]
-      parameters:
-        - {in: path, name: patient_id, required: true, schema: {type: integer}}
       requestBody:
         content:
           application/json:
-            schema: PatientSchema
+            schema: PatientChangesSchema
       responses:
         200:
           content:
             application/json:
               schema: PatientSchema
-        422: {description: Invalid fields, named in "fields"}
+        409: {description: The phone or external id belongs to another patient}
     """
-    data = parse(_patient, partial=True)
+    data = parse(PatientChangesSchema())
     patient = service.update_patient(db(), service.get_patient(db(), patient_id), data, runtime().settings)
     record_access(db(), current_user(), "update", "patient", [patient.id], patient.id, {"fields": sorted(data)})
     return jsonify(_patient.dump(patient))
@@ -96,11 +91,7 @@ def list_patients():
     ---
     get:
       tags: [patients]
-      parameters:
-        - {in: query, name: limit, schema: {type: integer, minimum: 1, maximum: 200}}
-        - {in: query, name: cursor, schema: {type: string}, description: next_cursor of the previous page}
-        - {in: query, name: phone, schema: {type: string}}
-        - {in: query, name: external_id, schema: {type: string}}
+      parameters: [{in: query, schema: PatientListQuery}]
       responses:
         200:
           content:
