@@ -123,3 +123,11 @@ def sms_item(instrument: Instrument, index: int, language: str) -> str:
         if sms_segments(text).segments <= MAX_ITEM_SEGMENTS:
             return text
     return text  # the shortest form; tests hold every shipped item and language to the limit
+
+
+# TCPA/CTIA: the one text staff may have sent after an opt-out, when the patient asks in person to be
+# texted again; only their START brings consent back.
+# Translators: keep START in English: it is the keyword.
+SMS_OPT_IN_INVITATION = N_(
+    "{clinic}: You asked to get our texts again. Reply START to say yes. Until you do, we will not text you."
+)

@@ -4,7 +4,7 @@ from __future__ import annotations
 from marshmallow import Schema, fields, validate
 
 from engage.bounds import Id, Phone, Text, TimeZone
-from engage.enums import Channel
+from engage.enums import Channel, ConsentAction
 from messages import supported_languages
 
 
@@ -46,6 +46,18 @@ class PatientChangesSchema(PatientSchema):
 
     def __init__(self, **kwargs):
         super().__init__(partial=True, **kwargs)
+
+
+class ConsentEventSchema(Schema):
+    """An entry of the consent ledger: a decision (granted, revoked) or a request, with its source."""
+
+    id = fields.Integer()
+    patient_id = fields.Integer()
+    channel = fields.Enum(Channel, by_value=True)
+    action = fields.Enum(ConsentAction, by_value=True)
+    source = fields.String(metadata={"description": "sms (the patient's own text), api, staff_in_person, ..."})
+    recorded_by_id = fields.Integer(allow_none=True, metadata={"description": "The staff user who recorded it"})
+    occurred_at = fields.DateTime()
 
 
 class PatientListQuery(Schema):

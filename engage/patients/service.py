@@ -12,6 +12,7 @@ from engage.bounds import MAX_ID
 from engage.config import Settings
 from engage.enums import Channel, ConsentAction, Role
 from engage.errors import Conflict, Invalid, NotFound
+from engage.patients.consent import awaits_reply_to_request, refuse_consent_given_back_for_the_patient
 from engage.patients.models import ConsentEvent, Patient
 from engage.phones import InvalidPhone, to_e164
 
@@ -69,14 +70,17 @@ def _apply(patient: Patient, data: dict[str, Any]) -> None:
 
 
 def record_consent(
-    session: Session, patient: Patient, channel: Channel, granted: bool, source: str, detail: str | None = None
+    session: Session, patient: Patient, channel: Channel, granted: bool, source: str, detail: str | None = None,
+    recorded_by_id: int | None = None,
 ) -> ConsentEvent | None:
-    """Appends to the ledger only when the decision changes, so the history reads as decisions."""
-    if patient.has_consent(channel) == granted and patient.id is not None:
+    """Appends to the ledger only when the decision changes, so the history reads as decisions. A STOP
+    after an in-person request to be texted again is one: it withdraws the request (CTIA)."""
+    if patient.has_consent(channel) == granted and patient.id is not None and not (
+            channel is Channel.SMS and not granted and awaits_reply_to_request(session, patient.id)):
         return None
     event = ConsentEvent(
         patient=patient, channel=channel, action=ConsentAction.GRANTED if granted else ConsentAction.REVOKED,
-        source=source, detail=detail,
+        source=source, detail=detail, recorded_by_id=recorded_by_id,
     )
     session.add(event)
     if channel is Channel.SMS:
@@ -86,14 +90,17 @@ def record_consent(
     return event
 
 
-def _apply_consent(session: Session, patient: Patient, consent: dict[str, bool | None] | None, source: str) -> None:
+def _apply_consent(session: Session, patient: Patient, consent: dict[str, bool | None] | None, source: str,
+                   recorded_by_id: int | None) -> None:
     for channel in Channel:
         value = (consent or {}).get(channel.value)
         if value is not None:
-            record_consent(session, patient, channel, value, source)
+            record_consent(session, patient, channel, value, source, recorded_by_id=recorded_by_id)
 
 
-def create_patient(session: Session, data: dict[str, Any], settings: Settings, source: str = "api") -> Patient:
+def create_patient(session: Session, data: dict[str, Any], settings: Settings, source: str = "api",
+                   recorded_by_id: int | None = None) -> Patient:
+    """A new patient; consent given at intake is recorded as given."""
     phone = normalise_phone(data["phone"], settings)
     _ensure_unique(session, None, phone, data.get("external_id"))
     _check_care_manager(session, data)
@@ -101,23 +108,25 @@ def create_patient(session: Session, data: dict[str, Any], settings: Settings, s
                       sms_consent=False, voice_consent=False)
     _apply(patient, {k: v for k, v in data.items() if v is not None or k == "quiet_hours"})
     session.add(patient)
-    _apply_consent(session, patient, data.get("consent"), source)
+    _apply_consent(session, patient, data.get("consent"), source, recorded_by_id)
     session.flush()
     return patient
 
 
 def update_patient(session: Session, patient: Patient, data: dict[str, Any], settings: Settings,
-                   source: str = "api") -> Patient:
+                   source: str = "api", recorded_by_id: int | None = None) -> Patient:
+    """Changes what staff know; consent to texts, once revoked, only the patient gives back."""
     if "phone" in data:
         data = {**data, "phone": normalise_phone(data["phone"], settings)}
     _ensure_unique(session, patient, data.get("phone"), data.get("external_id"))
     _check_care_manager(session, data)
+    refuse_consent_given_back_for_the_patient(session, patient, data.get("consent"))
     if "phone" in data and data["phone"] != patient.phone:
         patient.phone = data["phone"]
         # A new number is a new handset: earlier delivery failures say nothing about it.
         patient.sms_unreachable_at, patient.sms_soft_failures = None, 0
     _apply(patient, data)
-    _apply_consent(session, patient, data.get("consent"), source)
+    _apply_consent(session, patient, data.get("consent"), source, recorded_by_id)
     session.flush()
     return patient
 
