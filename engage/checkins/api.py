@@ -8,6 +8,7 @@ from engage.audit.service import record_access
 from engage.auth.permissions import Permission
 from engage.checkins import outcomes, service
 from engage.checkins.schemas import CheckInSchema, OutcomeSchema, RecordOutcomeSchema
+from engage.db import utcnow
 from engage.patients.service import get_patient
 from engage.web import db, runtime
 
@@ -69,7 +70,8 @@ def list_outcomes(patient_id: int):
 @bp.post("/patients/<int:patient_id>/outcomes")
 @requires(Permission.RECORD_OUTCOMES)
 def record_outcome(patient_id: int):
-    """Record an instrument completed elsewhere (clinic, EHR); scored and flagged like any other.
+    """Record an instrument completed elsewhere (clinic, EHR); scored and flagged like any other, and a
+    positive PHQ-2 or GAD-2 from the last two weeks is followed by the full PHQ-9 or GAD-7 by text.
     ---
     post:
       tags: [outcomes]
@@ -80,6 +82,6 @@ def record_outcome(patient_id: int):
     """
     data = parse(RecordOutcomeSchema())
     patient = get_patient(db(), patient_id)
-    outcome = outcomes.record_external(db(), runtime().settings, patient, **data)
+    outcome = outcomes.record_external(db(), runtime().settings, patient, now=utcnow(), **data)
     record_access(db(), current_user(), "create", "outcome", [patient.id], outcome.id)
     return jsonify(_outcome.dump(outcome)), 201
