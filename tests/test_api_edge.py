@@ -102,13 +102,17 @@ def test_nul_characters_are_422_in_a_body_a_nested_field_or_a_query(client, auth
     assert _is_error(response, 422, "validation_failed") and set(response.json["fields"]) == {"external_id"}
 
 
-def test_a_note_with_a_nul_character_is_422_when_resolving_a_flag(client, auth, factory, runtime):
+@pytest.fixture
+def flag_id(factory, runtime) -> int:
     patient = factory.patient()
     with session_scope(runtime.sessions) as session:
         flag = raise_flag(session, runtime.settings, kind=FlagKind.PATIENT_MESSAGE, patient_id=patient.id,
                           reason="asked for a call")
         session.flush()
-        flag_id = flag.id
+        return flag.id
+
+
+def test_a_note_with_a_nul_character_is_422_when_resolving_a_flag(client, auth, flag_id):
     response = client.post(f"/api/v1/flags/{flag_id}/resolve", json={"note": "called\x00back"}, headers=auth())
     assert _is_error(response, 422, "validation_failed") and set(response.json["fields"]) == {"note"}
 
@@ -139,3 +143,12 @@ def test_a_failure_under_the_api_is_a_json_500(app, client, auth):
 def test_pages_outside_the_api_keep_their_own_error_pages(client):
     response = client.get("/no-such-page")
     assert response.status_code == 404 and not response.is_json
+
+
+def test_json_nested_past_any_request_of_ours_is_a_400_or_no_body(client, auth, flag_id):
+    deep = "[" * 100_000
+    response = client.post("/api/v1/patients", data=deep, content_type="application/json", headers=auth())
+    assert _is_error(response, 400, "bad_request")
+    response = client.post(f"/api/v1/flags/{flag_id}/acknowledge", data=deep, content_type="application/json",
+                           headers=auth())
+    assert response.status_code == 200 and response.json["status"] == "acknowledged"

@@ -75,7 +75,7 @@ def requires(permission: Permission) -> Callable:
 
 def parse(schema: Schema, data: Any = None, **load_options) -> dict:
     if data is None:
-        data = _json_body()
+        data = json_body()
         if not isinstance(data, dict):
             raise BadRequest("the body must be a JSON object")
     refused = nul_errors(data)
@@ -87,7 +87,8 @@ def parse(schema: Schema, data: Any = None, **load_options) -> dict:
         raise Invalid("the request has invalid fields", exc.normalized_messages()) from None
 
 
-def _json_body() -> Any:
+def json_body() -> Any:
+    """The parsed JSON body, or None when there is none to parse."""
     try:
         return request.get_json(silent=True)
     except RecursionError:  # nested deeper than any request of ours

@@ -1,9 +1,9 @@
 """/api/v1/flags: the review queue."""
 from __future__ import annotations
 
-from flask import Blueprint, jsonify, request
+from flask import Blueprint, jsonify
 
-from engage.api.edge import current_user, parse, parse_query, requires
+from engage.api.edge import current_user, json_body, parse, parse_query, requires
 from engage.audit.service import record_access
 from engage.auth.permissions import Permission
 from engage.flags import service
@@ -85,5 +85,5 @@ def resolve(flag_id: int):
 
 
 def _optional_body() -> dict:
-    body = request.get_json(silent=True)
+    body = json_body()
     return body if isinstance(body, dict) else {}
