@@ -30,17 +30,27 @@ def _seeded_ids(values):
 
 @pytest.fixture
 def registry(app, client, factory, runtime):
-    """A clinic with a little of everything at low ids, where generated ids often land."""
+    """A clinic with a little of everything at low ids, where generated ids often land: a patient with a
+    care manager, a visit ahead and one missed (so a no-show campaign runs), an enrollment, an outcome
+    and a flag."""
     manager = factory.staff("care_manager")
     headers = {"Authorization": f"Bearer {factory.token('admin')}"}
     patient = factory.patient(care_manager_id=manager.id, external_id="MRN-1")
-    soon = (datetime.now(timezone.utc) + timedelta(days=2)).isoformat()
-    client.post("/api/v1/appointments", headers=headers,
-                json={"patient_id": patient.id, "starts_at": soon, "modality": "phone", "external_id": "A-1"})
-    client.post(f"/api/v1/patients/{patient.id}/enrollments", headers=headers,
-                json={"instrument": "phq9", "interval_days": 14})
-    client.post(f"/api/v1/patients/{patient.id}/outcomes", headers=headers,
-                json={"instrument": "phq2", "answers": [1, 0], "source": "clinic", "completed_at": soon})
+    now = datetime.now(timezone.utc)
+
+    def post(url, **body):
+        response = client.post(url, headers=headers, json=body)
+        assert response.status_code < 300, response.json
+        return response.json
+
+    post("/api/v1/appointments", patient_id=patient.id, starts_at=(now + timedelta(days=2)).isoformat(),
+         modality="phone", external_id="A-1")
+    missed = post("/api/v1/appointments", patient_id=patient.id, starts_at=(now - timedelta(hours=2)).isoformat(),
+                  modality="in_person")
+    post(f"/api/v1/appointments/{missed['id']}/no-show")
+    post(f"/api/v1/patients/{patient.id}/enrollments", instrument="phq9", interval_days=14)
+    post(f"/api/v1/patients/{patient.id}/outcomes", instrument="phq2", answers=[1, 0], source="clinic",
+         completed_at=now.isoformat())
     with session_scope(runtime.sessions) as session:
         raise_flag(session, runtime.settings, kind=FlagKind.PATIENT_MESSAGE, patient_id=patient.id,
                    reason="asked for a call")
