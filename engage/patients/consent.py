@@ -24,10 +24,10 @@ INVITATION_INTERVAL = timedelta(hours=24)
 
 
 def _has_opted_out(session: Session, patient: Patient) -> bool:
-    """The latest SMS decision is a revocation: the ledger only grows when a decision changes."""
-    return not patient.sms_consent and session.scalar(select(exists().where(
+    """Not consenting now, after a revocation: an opt-out, as against consent never asked for."""
+    return not patient.sms_consent and bool(session.scalar(select(exists().where(
         ConsentEvent.patient_id == patient.id, ConsentEvent.channel == Channel.SMS,
-        ConsentEvent.action == ConsentAction.REVOKED))) is True
+        ConsentEvent.action == ConsentAction.REVOKED))))
 
 
 def refuse_consent_given_back_for_the_patient(session: Session, patient: Patient, consent: dict | None) -> None:
