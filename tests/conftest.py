@@ -11,6 +11,7 @@ import pytest
 from sqlalchemy import text
 
 from engage import create_app, migrate
+from engage.audit import append_only
 from engage.config import load_settings
 from engage.db import Base, session_scope
 from engage.runtime import build_runtime
@@ -96,13 +97,19 @@ def postgres_runtime(settings, postgres_database_url):
 
 
 def _empty_every_table(engine) -> None:
+    """TRUNCATE passes PostgreSQL's row triggers; on SQLite the audit log's refusal to forget is lifted
+    for the one transaction that empties it."""
     tables = list(reversed(Base.metadata.sorted_tables))
     with engine.begin() as conn:
         if engine.dialect.name == "postgresql":
             conn.execute(text("TRUNCATE " + ", ".join(t.name for t in tables) + " RESTART IDENTITY CASCADE"))
-        else:
-            for table in tables:
-                conn.execute(table.delete())
+            return
+        for statement in append_only.drop_statements(engine.dialect.name):
+            conn.execute(text(statement))
+        for table in tables:
+            conn.execute(table.delete())
+        for statement in append_only.create_statements(engine.dialect.name):
+            conn.execute(text(statement))
 
 
 @pytest.fixture
