@@ -95,7 +95,7 @@ def test_the_request_is_answered_by_the_patients_start(client, auth, runtime, op
     _ask_in_person(client, auth, patient)
     phone.deliveries()
     confirmation, = phone.text("START")
-    assert "subscribed" in confirmation
+    assert "You will get texts from us again" in confirmation
     assert _ledger(runtime, patient)[-2:] == [(ConsentAction.OPT_IN_REQUESTED, "staff_in_person"),
                                               (ConsentAction.GRANTED, "keyword")]
     assert client.get(f"/api/v1/patients/{patient.id}", headers=auth()).json["consent"]["sms"] is True

@@ -107,7 +107,7 @@ def test_a_positive_brief_screen_recorded_elsewhere_is_followed_by_the_full_inst
     checkin, = client.get(f"/api/v1/patients/{patient.id}/checkins", headers=headers).json["data"]
     assert (checkin["instrument"], checkin["source"], checkin["channel"]) == (full, "step_up", "sms")
     intro, first = Phone(client, twilio, runtime, patient.phone).deliveries()
-    assert f"has {items} short questions" in intro and first.startswith(f"Q1/{items}:")
+    assert f"We have {items} short questions" in intro and first.startswith(f"Q1/{items}:")
 
 
 def test_a_negative_or_old_brief_screen_recorded_elsewhere_schedules_nothing(client, auth, factory):
