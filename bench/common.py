@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import os
 import re
+import shutil
 import signal
 import socket
 import subprocess
@@ -81,6 +82,12 @@ def _wait_until_up(url: str, timeout: float = 30) -> None:
         except OSError:
             time.sleep(0.2)
     raise RuntimeError(f"{url} did not come up")
+
+
+def require_wrk() -> None:
+    """wrk is not a Python package and a fresh machine lacks it: say so before any set-up."""
+    if shutil.which("wrk") is None:
+        raise SystemExit("this benchmark needs the wrk load generator: apt-get install wrk")
 
 
 def _lua_string(value: str) -> str:

@@ -3,6 +3,8 @@ endpoint served the same way in the same run.
 
     .venv/bin/python -m bench.webhook [--backend sqlite|postgresql|both] [--seconds 10]
 
+It needs wrk (apt-get install wrk).
+
 Each request is a patient answering the next item of an open PHQ-9, signed like Twilio signs it:
 signature check, store, interpret, score on the last item, TwiML reply.
 """
@@ -15,7 +17,7 @@ from urllib.parse import urlencode
 
 from twilio.request_validator import RequestValidator
 
-from bench.common import fresh_database, gunicorn, wrk
+from bench.common import fresh_database, gunicorn, require_wrk, wrk
 from engage.checkins.models import CheckIn
 from engage.config import load_settings
 from engage.db import session_scope, utcnow
@@ -80,6 +82,7 @@ def main() -> None:
     parser.add_argument("--connections", type=int, default=8)
     parser.add_argument("--patients", type=int, default=3000)
     args = parser.parse_args()
+    require_wrk()
     backends = ["sqlite", "postgresql"] if args.backend == "both" else [args.backend]
     print(f"{'backend':<11}{'endpoint':<10}{'req/s':>9}{'p50 ms':>9}{'p99 ms':>9}{'non-2xx':>9}")
     for backend in backends:

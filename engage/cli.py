@@ -3,27 +3,87 @@ from __future__ import annotations
 
 import logging
 import sys
+from pathlib import Path
 
 import click
+from sqlalchemy import inspect
+from sqlalchemy.engine import Engine, make_url
+from sqlalchemy.exc import ArgumentError, NoSuchModuleError, OperationalError
 
 from engage.config import ConfigError, Settings, load_settings
+from engage.db import make_engine
+from engage.errors import DomainError
+from engage.instruments import INSTRUMENTS
 from engage.runtime import Runtime, build_runtime
 
 
 def _settings() -> Settings:
     try:
-        return load_settings()
+        settings = load_settings()
+        make_url(settings.database_url).get_dialect()
     except ConfigError as exc:
         raise click.ClickException(str(exc)) from None
+    except (ArgumentError, NoSuchModuleError):
+        raise click.ClickException("ENGAGE_DATABASE_URL is not a database URL engage can use "
+                                   "(e.g. sqlite:///instance/engage.db, postgresql+psycopg://…)") from None
+    return settings
+
+
+def _require_schema(engine: Engine) -> None:
+    """Everything but `engage db` needs the tables: say how to get them rather than fail on the first query."""
+    url = engine.url
+    if url.get_backend_name() == "sqlite" and url.database not in (None, "", ":memory:"):
+        if not Path(url.database).exists():
+            raise click.ClickException(f"no database at {url.database}: run `engage db upgrade` first")
+    with engine.connect() as connection:
+        migrated = inspect(connection).has_table("alembic_version")
+    if not migrated:
+        shown = url.render_as_string(hide_password=True)
+        raise click.ClickException(f"the database at {shown} has no engage tables: run `engage db upgrade` first")
+
+
+def _migrated_settings() -> Settings:
+    """For commands that build their own runtime (the server, the worker)."""
+    settings = _settings()
+    engine = make_engine(settings.database_url)
+    try:
+        _require_schema(engine)
+    finally:
+        engine.dispose()
+    return settings
 
 
 def _runtime(ctx: click.Context) -> Runtime:
     if ctx.obj is None:
         ctx.obj = build_runtime(_settings())
+        _require_schema(ctx.obj.engine)
     return ctx.obj
 
 
-@click.group()
+def _fields(error: DomainError) -> str:
+    return "; ".join(f"{name}: {' '.join(problems)}" for name, problems in error.fields.items()) or error.message
+
+
+class _OneLineErrors(click.Group):
+    """Whatever an operator can get wrong (input, configuration, a database that is not there) ends as
+    one line on stderr and a non-zero exit, never a traceback."""
+
+    def invoke(self, ctx: click.Context):
+        try:
+            return super().invoke(ctx)
+        except click.UsageError as exc:
+            where = exc.ctx.command_path if exc.ctx else ctx.command_path
+            error = click.ClickException(f"{exc.format_message()} (see `{where} --help`)")
+            error.exit_code = exc.exit_code
+            raise error from None
+        except DomainError as exc:
+            raise click.ClickException(_fields(exc)) from None
+        except OperationalError as exc:
+            reason = str(exc.orig).strip().partition("\n")[0]
+            raise click.ClickException(f"cannot use the database: {reason}") from None
+
+
+@click.group(cls=_OneLineErrors)
 def main() -> None:
     """engage: patient engagement messaging for integrated behavioral health."""
 
@@ -37,9 +97,14 @@ def db() -> None:
 @click.option("--revision", default="head", show_default=True)
 def db_upgrade(revision: str) -> None:
     """Apply migrations."""
+    from alembic.util import CommandError
+
     from engage import migrate
 
-    migrate.upgrade(_settings(), revision)
+    try:
+        migrate.upgrade(_settings(), revision)
+    except CommandError as exc:
+        raise click.ClickException(str(exc)) from None
     click.echo(f"database at {revision}")
 
 
@@ -59,14 +124,14 @@ def db_check() -> None:
 
 @main.command()
 @click.option("--host", default="127.0.0.1", show_default=True)
-@click.option("--port", default=5000, show_default=True, type=int)
-@click.option("--workers", default=2, show_default=True, type=int)
+@click.option("--port", default=5000, show_default=True, type=click.IntRange(1, 65535))
+@click.option("--workers", default=2, show_default=True, type=click.IntRange(min=1))
 @click.option("--with-scheduler", is_flag=True, help="Also run the scheduling clock beside the web workers.")
 def serve(host: str, port: int, workers: int, with_scheduler: bool) -> None:
     """The web service, under gunicorn."""
     from engage.server import serve as run_server
 
-    run_server(_settings(), host=host, port=port, workers=workers, with_scheduler=with_scheduler)
+    run_server(_migrated_settings(), host=host, port=port, workers=workers, with_scheduler=with_scheduler)
 
 
 @main.group()
@@ -89,21 +154,16 @@ def users_create(ctx, email, role, name, phone, on_call, password_stdin) -> None
     from engage.auth.service import create_staff_user
     from engage.auth.tokens import issue_token
     from engage.db import session_scope
-    from engage.errors import DomainError
     from engage.patients.service import normalise_phone
 
     runtime = _runtime(ctx)
     password = sys.stdin.readline().rstrip("\n") if password_stdin else None
-    try:
-        with session_scope(runtime.sessions) as session:
-            number = normalise_phone(phone, runtime.settings) if phone else None
-            user = create_staff_user(session, email=email, role=role, name=name, phone=number, on_call=on_call)
-            if password:
-                user.password_hash = generate_password_hash(password)
-            token = issue_token(session, user, label="cli")
-    except DomainError as exc:
-        details = "; ".join(f"{k}: {' '.join(v)}" for k, v in exc.fields.items())
-        raise click.ClickException(details or exc.message) from None
+    with session_scope(runtime.sessions) as session:
+        number = normalise_phone(phone, runtime.settings) if phone else None
+        user = create_staff_user(session, email=email, role=role, name=name, phone=number, on_call=on_call)
+        if password:
+            user.password_hash = generate_password_hash(password)
+        token = issue_token(session, user, label="cli")
     click.echo(f"created {user.role} {user.email} (id {user.id})")
     click.echo(token)
 
@@ -134,25 +194,25 @@ def seed_demo(ctx) -> None:
 
 
 @main.command()
-@click.option("--at", "at", help="ISO-8601 time to run the pass as (default: now).")
+@click.option("--at", "at", metavar="TIME", help="When to run the pass as (default: now): +2h, +30m, +1d, "
+              "'today 15:00' or 'tomorrow 10:00' on the clinic's clock (ENGAGE_TIMEZONE), or ISO-8601 "
+              "(UTC when no offset).")
 @click.pass_context
 def tick(ctx, at: str | None) -> None:
     """One scheduling and dispatch pass, then exit."""
-    from datetime import datetime, timezone
-
     from engage.db import utcnow
+    from engage.scheduling.run_at import parse_run_at
     from engage.scheduling.tick import tick as run_tick
 
-    now = utcnow()
+    runtime, now = _runtime(ctx), utcnow()
     if at:
         try:
-            now = datetime.fromisoformat(at)
-        except ValueError:
-            raise click.BadParameter("not an ISO-8601 time", param_hint="--at") from None
-        if now.tzinfo is None:
-            now = now.replace(tzinfo=timezone.utc)
-    done = run_tick(_runtime(ctx), now)
-    click.echo(f"{done} due item(s) handled at {now.isoformat()}")
+            now = parse_run_at(at, now, runtime.settings.zone)
+        except ValueError as exc:
+            raise click.BadParameter(str(exc), param_hint="--at") from None
+    done = run_tick(runtime, now)
+    clinic_time = f"{now.astimezone(runtime.settings.zone):%Y-%m-%d %H:%M} {runtime.settings.timezone}"
+    click.echo(f"{done} due item(s) handled at {now.isoformat()} ({clinic_time})")
 
 
 @main.command()
@@ -161,18 +221,20 @@ def worker() -> None:
     from engage.scheduling.clock import run_worker
 
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-    run_worker(_settings())
+    run_worker(_migrated_settings())
 
 
 @main.command()
 @click.option("--phone", required=True, help="The patient's number, in any common format.")
 @click.option("--url", default="http://127.0.0.1:5000", show_default=True, help="The running engage service.")
-@click.option("--start", "instrument", help="Start a check-in first: phq9, gad7, phq2 or gad2.")
-def simulate(phone: str, url: str, instrument: str | None) -> None:
+@click.option("--start", "instrument", type=click.Choice(sorted(INSTRUMENTS), case_sensitive=False),
+              help="Start a check-in first, or carry on with the one the patient is in.")
+@click.pass_context
+def simulate(ctx, phone: str, url: str, instrument: str | None) -> None:
     """A terminal phone: shows what the patient receives and sends what you type."""
     from engage.simulate import run
 
-    run(_settings(), phone, url, instrument)
+    run(_runtime(ctx), phone, url, instrument)
 
 
 @main.command("replay-inbound")

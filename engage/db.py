@@ -8,9 +8,11 @@ from datetime import datetime, timezone
 from functools import lru_cache
 from typing import Iterator
 
-from sqlalchemy import DateTime, Enum, MetaData, TypeDecorator, create_engine, event
+from sqlalchemy import (
+    DateTime, Enum, Index, MetaData, PrimaryKeyConstraint, TypeDecorator, UniqueConstraint, create_engine, event,
+)
 from sqlalchemy.engine import Engine
-from sqlalchemy.exc import DBAPIError
+from sqlalchemy.exc import DBAPIError, IntegrityError
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
 
 # Stable constraint names so Alembic autogenerate compares like with like on every backend.
@@ -95,6 +97,30 @@ def session_scope(factory: sessionmaker[Session]) -> Iterator[Session]:
     """One unit of work: commit on success, roll back on any error."""
     with factory() as session, session.begin():
         yield session
+
+
+def unique_violation(error: IntegrityError) -> list[str] | None:
+    """The columns whose unique constraint a write broke (a concurrent writer got there first), or
+    None for any other integrity error. Read from the error's codes, never its message's DETAIL,
+    which quotes the values (a phone number, an MRN)."""
+    driver_error = error.orig
+    if getattr(driver_error, "sqlite_errorname", None) == "SQLITE_CONSTRAINT_UNIQUE":
+        # "UNIQUE constraint failed: patients.phone": table and column names only.
+        named = str(driver_error).partition(": ")[2]
+        return [column.rpartition(".")[2] for column in named.split(", ")]
+    if getattr(driver_error, "sqlstate", None) == "23505":
+        return _unique_columns().get(driver_error.diag.constraint_name, [])
+    return None
+
+
+@lru_cache(maxsize=1)
+def _unique_columns() -> dict[str, list[str]]:
+    found = {}
+    for table in Base.metadata.tables.values():
+        for item in (*table.constraints, *table.indexes):
+            if isinstance(item, (UniqueConstraint, PrimaryKeyConstraint)) or (isinstance(item, Index) and item.unique):
+                found[item.name] = [column.name for column in item.columns]
+    return found
 
 
 class Prepared:

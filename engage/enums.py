@@ -18,6 +18,8 @@ class Role(StrEnum):
 class ConsentAction(StrEnum):
     GRANTED = "granted"
     REVOKED = "revoked"
+    # The patient asked staff in person to be texted again: consent stays theirs to give, by START.
+    OPT_IN_REQUESTED = "opt_in_requested"
 
 
 class EnrollmentStatus(StrEnum):

@@ -16,6 +16,9 @@ def to_e164(raw: str, default_region: str) -> str:
         raise InvalidPhone("Not a phone number.") from exc
     if not phonenumbers.is_valid_number(parsed):
         raise InvalidPhone("Not a valid phone number.")
+    if parsed.extension:
+        # A text cannot dial an extension: storing the number without it would reach someone else.
+        raise InvalidPhone("A number with an extension cannot be texted or dialled; give a direct number.")
     return phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.E164)
 
 

@@ -11,19 +11,25 @@ import urllib.error
 import urllib.parse
 import urllib.request
 import uuid
+from datetime import datetime
 from zoneinfo import ZoneInfo
 
 import click
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 from twilio.request_validator import RequestValidator
 
+from engage.checkins.conversation import item_texts
+from engage.checkins.models import CheckIn
+from engage.checkins.service import active_checkin, schedule_checkin
 from engage.config import Settings
-from engage.enums import Direction
-from engage.messaging.models import Message
-from engage.checkins.service import schedule_checkin
 from engage.db import session_scope, utcnow
+from engage.enums import CheckInStatus, Direction
+from engage.instruments import get_instrument
+from engage.messaging.models import Message
+from engage.patients.models import Patient
 from engage.patients.service import find_patient_by_phone, normalise_phone
-from engage.runtime import Runtime, build_runtime
+from engage.runtime import Runtime
 from engage.scheduling import quiet_hours
 
 POLL_SECONDS = 0.5
@@ -60,25 +66,66 @@ def _show_incoming(runtime: Runtime, phone: str, last: int, stop: threading.Even
         stop.wait(POLL_SECONDS)
 
 
+def _open_checkin(session: Session, patient: Patient, now: datetime) -> CheckIn | None:
+    """The conversation the patient is in, else one due and waiting to start (quiet hours, the next tick)."""
+    return active_checkin(session, patient.id) or session.scalar(
+        select(CheckIn).where(CheckIn.patient_id == patient.id, CheckIn.status == CheckInStatus.SCHEDULED,
+                              CheckIn.scheduled_for <= now).order_by(CheckIn.scheduled_for).limit(1))
+
+
+def _resume(patient: Patient, checkin: CheckIn) -> None:
+    instrument = get_instrument(checkin.instrument)
+    click.echo(f"{patient.first_name} is in the middle of a {instrument.code} check-in (question "
+               f"{checkin.current_item + 1} of {len(instrument.items)}): it carries on, one conversation at a "
+               f"time. Its current question again:")
+    for text in item_texts(instrument, checkin.current_item, patient.language):
+        click.secho(f"  ◀ {text.body}", fg="cyan")
+
+
 def _start_checkin(runtime: Runtime, phone: str, instrument: str) -> None:
+    now = utcnow()
     with session_scope(runtime.sessions) as session:
         patient = find_patient_by_phone(session, phone)
         if patient is None:
             raise click.ClickException(f"no patient has the number {phone}; try one from `engage seed-demo`")
-        schedule_checkin(session, patient, instrument, source="simulator")
-        hours, now = quiet_hours.for_patient(patient, runtime.settings), utcnow()
-        if hours.is_quiet(now):
-            # Quiet hours hold for the simulator too: say when the phone will hear from us.
-            opens = hours.next_allowed_time(now).astimezone(ZoneInfo(patient.timezone))
-            click.echo(f"It is quiet hours for this patient: the {instrument} check-in goes out at "
-                       f"{opens:%H:%M} their time ({patient.timezone}). Try `engage tick --at` to move the clock.")
+        checkin = _open_checkin(session, patient, now)
+        if checkin is None:
+            checkin = schedule_checkin(session, patient, instrument, source="simulator")
+        elif checkin.status is CheckInStatus.IN_PROGRESS:
+            _resume(patient, checkin)
             return
-    click.echo(f"A {instrument} check-in is due now; the service's clock sends it within seconds.")
+        else:
+            click.echo(f"{patient.first_name} already has a check-in due; that one goes out rather than a second.")
+        _say_when_it_goes_out(patient, checkin.instrument, runtime.settings, now)
 
 
-def run(settings: Settings, raw_phone: str, base_url: str, instrument: str | None = None) -> None:
+def _say_when_it_goes_out(patient: Patient, instrument: str, settings: Settings, now: datetime) -> None:
+    hours = quiet_hours.for_patient(patient, settings)
+    if not hours.is_quiet(now):
+        click.echo(f"A {instrument} check-in is due now; the service's clock sends it within seconds.")
+        return
+    # Quiet hours hold for the simulator too: say when the phone will hear from us.
+    opens = hours.next_allowed_time(now)
+    click.echo(f"It is quiet hours for {patient.first_name}: the {instrument} check-in goes out at "
+               f"{opens.astimezone(ZoneInfo(patient.timezone)):%H:%M} their time ({patient.timezone}). "
+               f"To send it now, run a pass as if then: engage tick --at {opens:%Y-%m-%dT%H:%MZ}")
+
+
+def _require_service(base_url: str) -> None:
+    """The simulator texts through the running service; without it nothing would answer."""
+    try:
+        urllib.request.urlopen(base_url.rstrip("/") + "/healthz", timeout=5).close()
+    except urllib.error.HTTPError:
+        return  # it answers, even if unwell; what the patient receives will show the rest
+    except (urllib.error.URLError, OSError, ValueError) as exc:
+        raise click.ClickException(f"engage is not answering at {base_url} ({exc}); start it with `make run` "
+                                   f"or pass --url") from None
+
+
+def run(runtime: Runtime, raw_phone: str, base_url: str, instrument: str | None = None) -> None:
+    settings = runtime.settings
     phone = normalise_phone(raw_phone, settings)
-    runtime = build_runtime(settings)
+    _require_service(base_url)
     stop = threading.Event()
     last = _latest_message_id(runtime)
     threading.Thread(target=_show_incoming, args=(runtime, phone, last, stop), daemon=True).start()

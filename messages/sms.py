@@ -73,6 +73,13 @@ crisis wording."""
 # CTIA: opt-out confirmation names the program, promises silence and tells how to come back.
 SMS_OPT_OUT_CONFIRMATION = N_("{clinic}: You will get no more texts from us. Reply START to get them again.")
 """Sent once when a patient opts out (STOP or any of its equivalents); nothing else follows."""
+# TCPA/CTIA: the one text staff may have sent after an opt-out, when the patient asks in person to be
+# texted again; only their START brings consent back.
+# Translators: keep START in English: it is the keyword.
+SMS_OPT_IN_INVITATION = N_(
+    "{clinic}: You asked to get our texts again. Reply START to say yes. Until you do, we will not text you."
+)
+"""Sent once when staff record that a patient who opted out asked in person to get texts again."""
 # CTIA: opt-in confirmation names the program, frequency, rates, HELP and STOP.
 SMS_OPT_IN_CONFIRMATION = N_(
     "{clinic}: You will get texts from us again, about your care and visits. Message frequency varies. "
@@ -159,3 +166,4 @@ def sms_item_texts(instrument: Instrument, index: int, language: str) -> tuple[s
         if _fits(texts):
             return texts
     return texts  # the last form; tests hold every shipped item and language to the limit
+

@@ -2,31 +2,44 @@
 
 ENGAGE_TEST_DATABASE_URL chooses the backend (SQLite in a temporary file by default).
 For PostgreSQL each test run creates its own database and drops it at the end, so runs
-never see each other's data.
+never see each other's data. Tests that need PostgreSQL whatever the backend ask for
+`postgres_runtime` (see tests/databases.py for when they run).
 """
 from __future__ import annotations
-
-import os
 
 import pytest
 from sqlalchemy import text
 
 from engage import create_app, migrate
+from engage.audit import append_only
 from engage.config import load_settings
 from engage.db import Base, session_scope
 from engage.runtime import build_runtime
 
-from tests.databases import fresh_database
+from tests.databases import fresh_database, is_postgres, postgres_or_skip, run_database_url
 from tests.factories import Factory
 from tests.twilio_loopback import ACCOUNT_SID, AUTH_TOKEN, running_twilio
 
 
-@pytest.fixture(scope="session")
-def database_url(tmp_path_factory):
-    url, drop = fresh_database(os.environ.get("ENGAGE_TEST_DATABASE_URL", "sqlite://"), tmp_path_factory)
+def _migrated_database(base_url: str, tmp_path_factory):
+    url, drop = fresh_database(base_url, tmp_path_factory)
     migrate.upgrade(load_settings({"ENGAGE_DATABASE_URL": url}))
     yield url
     drop()
+
+
+@pytest.fixture(scope="session")
+def database_url(tmp_path_factory):
+    yield from _migrated_database(run_database_url(), tmp_path_factory)
+
+
+@pytest.fixture(scope="session")
+def postgres_database_url(database_url, tmp_path_factory):
+    """The run's database when it is PostgreSQL, else a migrated one of its own on the PostgreSQL server."""
+    if is_postgres(database_url):
+        yield database_url
+    else:
+        yield from _migrated_database(postgres_or_skip(), tmp_path_factory)
 
 
 @pytest.fixture(scope="session")
@@ -65,22 +78,38 @@ def settings(database_url, twilio):
     })
 
 
-@pytest.fixture
-def runtime(settings):
+def _runtime_emptied_after(settings):
     runtime = build_runtime(settings)
     yield runtime
     _empty_every_table(runtime.engine)
     runtime.close()
 
 
+@pytest.fixture
+def runtime(settings):
+    yield from _runtime_emptied_after(settings)
+
+
+@pytest.fixture
+def postgres_runtime(settings, postgres_database_url):
+    """The test's runtime on PostgreSQL, whatever the run's backend."""
+    yield from _runtime_emptied_after(settings.with_overrides(database_url=postgres_database_url))
+
+
 def _empty_every_table(engine) -> None:
+    """TRUNCATE passes PostgreSQL's row triggers; on SQLite the audit log's refusal to forget is lifted
+    for the one transaction that empties it."""
     tables = list(reversed(Base.metadata.sorted_tables))
     with engine.begin() as conn:
         if engine.dialect.name == "postgresql":
             conn.execute(text("TRUNCATE " + ", ".join(t.name for t in tables) + " RESTART IDENTITY CASCADE"))
-        else:
-            for table in tables:
-                conn.execute(table.delete())
+            return
+        for statement in append_only.drop_statements(engine.dialect.name):
+            conn.execute(text(statement))
+        for table in tables:
+            conn.execute(table.delete())
+        for statement in append_only.create_statements(engine.dialect.name):
+            conn.execute(text(statement))
 
 
 @pytest.fixture

@@ -12,11 +12,12 @@ from sqlalchemy import func, select
 
 from engage import migrate
 from engage.checkins.models import CheckIn
-from engage.checkins.service import schedule_checkin, start_checkin
+from engage.checkins.service import START, schedule_checkin, start_checkin
 from engage.config import load_settings
-from engage.db import session_scope
+from engage.db import session_scope, utcnow
 from engage.enums import DispatchStatus, MessageStatus
 from engage.messaging.models import Message
+from engage.messaging.outbox import SEND_MESSAGES
 from engage.patients.service import create_patient
 from engage.runtime import build_runtime
 from engage.scheduling.dispatcher import claim_due
@@ -26,8 +27,8 @@ from tests.phone import Phone
 from tests.twilio_loopback import ACCOUNT_SID, AUTH_TOKEN
 
 PATIENTS = 120
-# Mid-morning in the patients' zone, clear of quiet hours.
-DAYTIME = datetime(2026, 12, 1, 16, 0, tzinfo=timezone.utc)
+# Mid-morning in the patients' zone, clear of quiet hours, and years ahead of the real clock.
+DAYTIME = datetime(2037, 12, 1, 16, 0, tzinfo=timezone.utc)
 # Each worker imports engage first, then waits for the start file, so all four race from the same instant.
 WORKER = """
 import sys, time
@@ -90,7 +91,8 @@ def test_rows_claimed_by_a_worker_that_died_are_taken_over_when_the_lease_ends(c
     client.post(f"/api/v1/patients/{patient.id}/checkins", json={"instrument": "phq9", "at": DAYTIME.isoformat()},
                 headers=auth())
     now = DAYTIME
-    assert claim_due(runtime, now, "worker-that-dies")  # claimed, then the worker is killed
+    claimed = claim_due(runtime, now, "worker-that-dies")  # claimed, then the worker is killed
+    assert [kind for _, kind in claimed] == [START]
     phone = Phone(client, twilio, runtime, patient.phone)
     assert phone.deliveries(now + timedelta(seconds=30)) == []  # its lease still holds
     intro, first = phone.deliveries(now + timedelta(minutes=3))
@@ -105,7 +107,7 @@ def test_a_worker_killed_mid_send_never_causes_a_second_copy(client, auth, facto
     now = DAYTIME
     with session_scope(runtime.sessions) as session:
         start_checkin(session, runtime.settings, session.scalar(select(CheckIn)), now)
-    assert claim_due(runtime, now, "worker-that-dies")
+    assert [kind for _, kind in claim_due(runtime, now, "worker-that-dies")] == [START, SEND_MESSAGES]
     with session_scope(runtime.sessions) as session:
         # The worker had handed the intro to the provider when it was killed: nobody knows if it left.
         intro = session.scalar(select(Message).where(Message.kind == "checkin_intro"))
@@ -122,13 +124,14 @@ def test_a_worker_killed_mid_send_never_causes_a_second_copy(client, auth, facto
 def test_an_urgent_notice_goes_out_before_a_backlog_due_earlier(client, auth, factory, twilio, runtime):
     on_call = factory.staff("care_manager", phone="+13125550199", on_call=True)
     patients = [factory.patient() for _ in range(3)]
+    # The patient's text carries the real clock, so the backlog is due an hour before now.
     for patient in patients:
         client.post(f"/api/v1/patients/{patient.id}/checkins", headers=auth(),
-                    json={"instrument": "phq9", "at": (DAYTIME - timedelta(hours=1)).isoformat()})
+                    json={"instrument": "phq9", "at": (utcnow() - timedelta(hours=1)).isoformat()})
     Phone(client, twilio, runtime, patients[0].phone).text("I want to end my life")  # raises an urgent flag
-    claimed = claim_due(runtime, DAYTIME, "worker", batch=1)
+    claimed = claim_due(runtime, utcnow(), "worker", batch=1)
     with runtime.sessions() as session:
         first = session.get(Dispatch, claimed[0][0])
-        assert first.urgent and first.payload["message_ids"]
-        notice = session.get(Message, first.payload["message_ids"][0])
-        assert notice.to_number == on_call.phone
+        assert (len(claimed), first.kind, first.urgent) == (1, SEND_MESSAGES, True)
+        notices = [session.get(Message, message_id) for message_id in first.payload["message_ids"]]
+        assert [(notice.kind, notice.to_number) for notice in notices] == [("staff_notice", on_call.phone)]

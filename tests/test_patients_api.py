@@ -157,3 +157,27 @@ def test_healthz_reports_the_database(client):
     response = client.get("/healthz")
     assert response.status_code == 200
     assert response.json == {"status": "ok", "database": "ok"}
+
+
+def test_an_empty_external_id_is_422_not_a_second_patient_without_one(client, auth):
+    headers = auth()
+    assert _create(client, headers, external_id="").status_code == 422
+    response = _create(client, headers, phone="(312) 555-0143", external_id="")
+    assert response.status_code == 422 and set(response.json["fields"]) == {"external_id"}
+    assert _create(client, headers, phone="(312) 555-0144", external_id=None).status_code == 201
+    assert _create(client, headers, phone="(312) 555-0145", external_id=None).status_code == 201
+
+
+def test_a_care_manager_must_be_an_active_care_manager(client, auth, factory):
+    headers = auth()
+    consultant, manager = factory.staff("consultant"), factory.staff("care_manager")
+    for staff_id in (consultant.id, factory.staff("admin").id, 424242):
+        response = _create(client, headers, care_manager_id=staff_id)
+        assert response.status_code == 422, staff_id
+        assert "care_manager" in response.json["fields"]["care_manager_id"][0]
+    created = _create(client, headers, care_manager_id=manager.id)
+    assert created.status_code == 201 and created.json["care_manager_id"] == manager.id
+    response = client.patch(f"/api/v1/patients/{created.json['id']}", json={"care_manager_id": consultant.id},
+                            headers=headers)
+    assert response.status_code == 422
+    assert client.get(f"/api/v1/patients/{created.json['id']}", headers=headers).json["care_manager_id"] == manager.id

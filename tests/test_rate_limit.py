@@ -7,6 +7,7 @@ import time
 import pytest
 from sqlalchemy import func, select
 
+from engage.config import load_settings
 from engage.scheduling.models import SendRate
 from engage.scheduling.rate_limit import SendRateLimiter
 from tests.phone import Phone
@@ -31,6 +32,15 @@ def test_workers_sharing_a_sender_get_distinct_slots_spaced_by_the_rate(runtime)
     assert clock.slept == pytest.approx([n * 0.1 for n in range(1, 12)])
 
 
+def test_the_default_speed_of_one_text_a_second_is_a_limit(runtime):
+    clock = FrozenClock()
+    rate = load_settings({}).sms_per_second
+    limiter = SendRateLimiter(runtime.engine, "sms:+13125550100", rate, clock, clock.sleep)
+    assert rate == 1
+    assert [limiter.wait_for_slot() for _ in range(3)] == [clock.now, clock.now + 1, clock.now + 2]
+    assert clock.slept == [1, 2]
+
+
 def test_an_idle_sender_sends_at_once(runtime):
     clock = FrozenClock()
     limiter = SendRateLimiter(runtime.engine, "sms:+13125550100", 1, clock, clock.sleep)
@@ -43,23 +53,26 @@ def test_each_sender_has_its_own_limit(runtime):
     clock = FrozenClock()
     first = SendRateLimiter(runtime.engine, "sms:+13125550100", 1, clock, clock.sleep)
     second = SendRateLimiter(runtime.engine, "sms:+13125550101", 1, clock, clock.sleep)
-    assert first.wait_for_slot() == second.wait_for_slot() == clock.now
+    slots = [limiter.wait_for_slot() for limiter in (first, second, first, second)]
+    assert slots == [clock.now, clock.now, clock.now + 1, clock.now + 1]
 
 
 def test_no_limit_touches_nothing(runtime):
-    SendRateLimiter(runtime.engine, "sms:x", 0).wait_for_slot()
+    clock = FrozenClock()
+    assert SendRateLimiter(runtime.engine, "sms:x", 0, clock, clock.sleep).wait_for_slot() == clock.now
+    assert clock.slept == []
     with runtime.sessions() as session:
         assert session.scalar(select(func.count()).select_from(SendRate)) == 0
 
 
 def test_concurrent_workers_in_real_time_stay_under_the_limit(runtime):
     limiters = [SendRateLimiter(runtime.engine, "sms:race", 20) for _ in range(4)]
-    stamps: list[float] = []
+    sends: list[tuple[float, float]] = []  # (slot, when it went)
 
     def send(limiter):
         for _ in range(5):
-            limiter.wait_for_slot()
-            stamps.append(time.time())
+            slot = limiter.wait_for_slot()
+            sends.append((slot, time.time()))
 
     threads = [threading.Thread(target=send, args=(limiter,)) for limiter in limiters]
     started = time.time()
@@ -67,8 +80,13 @@ def test_concurrent_workers_in_real_time_stay_under_the_limit(runtime):
         thread.start()
     for thread in threads:
         thread.join()
-    # 20 sends at 20 per second: the last may go 19 intervals after the first, no sooner.
-    assert max(stamps) - started >= 19 * 0.05 - 0.01
+    # 20 sends at 20 per second: each has a slot of its own, at least an interval after the one before,
+    # and none goes before its slot; so the last goes 19 intervals after the first, no sooner.
+    slots = sorted(slot for slot, _ in sends)
+    gaps = [later - earlier for earlier, later in zip(slots, slots[1:])]
+    assert len(gaps) == 19 and min(gaps) >= 0.05 - 1e-6
+    assert all(went >= slot - 0.002 for slot, went in sends)
+    assert max(went for _, went in sends) - started >= 19 * 0.05 - 0.01
 
 
 def test_dispatcher_sends_at_the_configured_speed(client, auth, factory, twilio, runtime):

@@ -3,6 +3,8 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta, timezone
 
+import pytest
+
 from tests.phone import Phone
 
 
@@ -95,3 +97,21 @@ def test_only_care_roles_work_flags(client, auth, factory, twilio, runtime):
     staff = factory.staff("care_manager")
     assigned = client.post(f"/api/v1/flags/{flag_id}/assign", json={"staff_id": staff.id}, headers=auth()).json
     assert assigned["assigned_to_id"] == staff.id
+
+
+@pytest.mark.parametrize("screen, full, items", [("phq2", "phq9", 9), ("gad2", "gad7", 7)])
+def test_a_positive_brief_screen_recorded_elsewhere_is_followed_by_the_full_instrument_by_text(
+        client, auth, factory, twilio, runtime, screen, full, items):
+    patient, headers = factory.patient(channel="voice"), auth()
+    assert _outcome(client, headers, patient.id, [2, 1], 0, instrument=screen).json["positive_screen"] is True
+    checkin, = client.get(f"/api/v1/patients/{patient.id}/checkins", headers=headers).json["data"]
+    assert (checkin["instrument"], checkin["source"], checkin["channel"]) == (full, "step_up", "sms")
+    intro, first = Phone(client, twilio, runtime, patient.phone).deliveries()
+    assert f"We have {items} short questions" in intro and first.startswith(f"Q1/{items}:")
+
+
+def test_a_negative_or_old_brief_screen_recorded_elsewhere_schedules_nothing(client, auth, factory):
+    patient, headers = factory.patient(), auth()
+    assert _outcome(client, headers, patient.id, [1, 1], 0, instrument="phq2").status_code == 201
+    assert _outcome(client, headers, patient.id, [3, 3], 30, instrument="phq2").status_code == 201
+    assert client.get(f"/api/v1/patients/{patient.id}/checkins", headers=headers).json["data"] == []

@@ -48,7 +48,8 @@ def test_r_after_a_no_show_asks_the_front_desk_and_stops_outreach(client, auth, 
     patient = factory.patient()
     missed(runtime, book_visit(client, auth, patient))
     phone = Phone(client, twilio, runtime, patient.phone)
-    assert phone.deliveries(NOTED + timedelta(hours=1))
+    no_show, = phone.deliveries(NOTED + timedelta(hours=1))
+    assert "We missed you" in no_show
     acknowledgment, = phone.text("R")
     assert "new time" in acknowledgment
     assert [f.kind for f in rows(runtime, Flag)] == ["reschedule_request"]

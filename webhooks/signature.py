@@ -26,5 +26,5 @@ def signed_url() -> str:
 
 def require_twilio_signature() -> None:
     signature = request.headers.get("X-Twilio-Signature", "")
-    if not signature or not _validator().validate(signed_url(), request.form.to_dict(), signature):
+    if not signature or not _validator().validate(signed_url(), request.form, signature):
         abort(403)

@@ -1,17 +1,25 @@
 """What every registry endpoint shares: bearer auth, permissions, input parsing, error shape."""
 from __future__ import annotations
 
+import logging
+import traceback
 from functools import wraps
 from typing import Any, Callable
 
-from flask import Blueprint, g, jsonify, request
+from flask import Blueprint, g, jsonify, make_response, request
 from marshmallow import Schema, ValidationError
+from sqlalchemy.exc import DBAPIError, IntegrityError
+from werkzeug.exceptions import HTTPException, MethodNotAllowed
 
 from engage.auth.models import StaffUser
 from engage.auth.permissions import Permission, allows
 from engage.auth.tokens import user_for_token
-from engage.errors import DomainError, Invalid
+from engage.bounds import MAX_ID, nul_errors
+from engage.db import unique_violation
+from engage.errors import Conflict, DomainError, Invalid, NotFound
 from engage.web import db
+
+log = logging.getLogger(__name__)
 
 
 class Unauthorized(DomainError):
@@ -22,6 +30,11 @@ class Unauthorized(DomainError):
 class Forbidden(DomainError):
     status = 403
     code = "forbidden"
+
+
+class BadRequest(DomainError):
+    status = 400
+    code = "bad_request"
 
 
 def current_user() -> StaffUser:
@@ -42,13 +55,19 @@ def authenticate() -> None:
 
 
 def requires(permission: Permission) -> Callable:
+    """Every registry view is wrapped here: the role is checked first, and the view's work is committed
+    before the response leaves the view, so a commit that fails is answered like any other error."""
+
     def decorator(view: Callable) -> Callable:
         @wraps(view)
         def wrapper(*args, **kwargs):
             if not allows(current_user().role, permission):
                 raise Forbidden(f"the {current_user().role} role may not {permission.value.replace('_', ' ')}")
-            return view(*args, **kwargs)
+            response = make_response(view(*args, **kwargs))
+            db().commit()
+            return response
 
+        wrapper.permission = permission
         return wrapper
 
     return decorator
@@ -56,31 +75,89 @@ def requires(permission: Permission) -> Callable:
 
 def parse(schema: Schema, data: Any = None, **load_options) -> dict:
     if data is None:
-        data = request.get_json(silent=True)
+        data = json_body()
         if not isinstance(data, dict):
             raise BadRequest("the body must be a JSON object")
+    refused = nul_errors(data)
+    if refused:
+        raise Invalid("the request has invalid fields", refused)
     try:
         return schema.load(data, **load_options)
     except ValidationError as exc:
         raise Invalid("the request has invalid fields", exc.normalized_messages()) from None
 
 
+def json_body() -> Any:
+    """The parsed JSON body, or None when there is none to parse."""
+    try:
+        return request.get_json(silent=True)
+    except RecursionError:  # nested deeper than any request of ours
+        return None
+
+
 def parse_query(schema: Schema) -> dict:
     return parse(schema, request.args.to_dict())
 
 
-class BadRequest(DomainError):
-    status = 400
-    code = "bad_request"
+def error_response(status: int, code: str, message: str, fields: dict | None = None):
+    """The one error shape of the API: {"error": code, "message": text, "fields": {name: [why]}}."""
+    body: dict[str, Any] = {"error": code, "message": message}
+    if fields:
+        body["fields"] = fields
+    return jsonify(body), status
 
 
 def render_error(error: DomainError):
-    body: dict[str, Any] = {"error": error.code, "message": error.message}
-    if error.fields:
-        body["fields"] = error.fields
-    return jsonify(body), error.status
+    return error_response(error.status, error.code, error.message, error.fields)
+
+
+def render_integrity_error(error: IntegrityError):
+    """A unique value taken by a concurrent request between our check and our write: a conflict."""
+    columns = unique_violation(error)
+    if columns is None:
+        return render_database_error(error)
+    log.info("unique violation on %s at %s %s", ", ".join(columns) or "?", request.method, request.url_rule)
+    return render_error(Conflict("a unique value is already in use", {column: ["Already in use."]
+                                                                     for column in columns}))
+
+
+def render_database_error(error: DBAPIError):
+    # The driver's message quotes row values (PostgreSQL's DETAIL): only codes and frames are logged.
+    driver_error = error.orig
+    log.error("database error %s (SQLSTATE %s) at %s %s\n%s", type(driver_error).__name__,
+              getattr(driver_error, "sqlstate", None) or getattr(driver_error, "sqlite_errorname", None),
+              request.method, request.url_rule, "".join(traceback.format_tb(error.__traceback__)))
+    return error_response(500, "internal_error", "the request could not be completed")
+
+
+def _answer_http_errors_as_json(state) -> None:
+    """Unknown paths (404), methods (405) and failures (500) under the API answer in its error shape.
+    Registered on the app: a path that matches no route belongs to no blueprint."""
+    prefix = state.url_prefix.rstrip("/") + "/"
+
+    def answer(error: HTTPException):
+        if not request.path.startswith(prefix):
+            return error
+        code = "internal_error" if error.code == 500 else error.name.lower().replace(" ", "_")
+        body, status = error_response(error.code or 500, code, error.description or error.name)
+        if isinstance(error, MethodNotAllowed) and error.valid_methods:
+            body.headers["Allow"] = ", ".join(error.valid_methods)
+        return body, status
+
+    state.app.register_error_handler(HTTPException, answer)
+
+
+def ids_in_range(_endpoint: str | None, values: dict | None) -> None:
+    """An id in a path that no row can have (0, or past the columns' 32 bits) names nothing: a 404."""
+    for name, value in (values or {}).items():
+        if isinstance(value, int) and not 1 <= value <= MAX_ID:
+            raise NotFound(f"no {name.removesuffix('_id')} {value}")
 
 
 def install(blueprint: Blueprint) -> None:
+    blueprint.record_once(_answer_http_errors_as_json)
+    blueprint.url_value_preprocessor(ids_in_range)
     blueprint.before_request(authenticate)
     blueprint.register_error_handler(DomainError, render_error)
+    blueprint.register_error_handler(IntegrityError, render_integrity_error)
+    blueprint.register_error_handler(DBAPIError, render_database_error)

@@ -12,6 +12,7 @@ class Permission(StrEnum):
     WORK_FLAGS = "work_flags"
     MANAGE_APPOINTMENTS = "manage_appointments"
     RUN_CAMPAIGNS = "run_campaigns"
+    RELAY_OPT_IN_REQUESTS = "relay_opt_in_requests"
 
 
 _ALL = frozenset(Role)
@@ -23,6 +24,8 @@ GRANTS: dict[Permission, frozenset[Role]] = {
     Permission.WORK_FLAGS: frozenset({Role.ADMIN, Role.CARE_MANAGER}),
     Permission.MANAGE_APPOINTMENTS: frozenset({Role.ADMIN, Role.CARE_MANAGER, Role.CLINICIAN, Role.INTEGRATION}),
     Permission.RUN_CAMPAIGNS: frozenset({Role.ADMIN, Role.CARE_MANAGER}),
+    # Staff who meet patients hear them ask to be texted again; an integration hears no one.
+    Permission.RELAY_OPT_IN_REQUESTS: frozenset({Role.ADMIN, Role.CARE_MANAGER, Role.CLINICIAN}),
 }
 
 

@@ -8,6 +8,9 @@ from engage.auth.models import StaffUser
 from engage.enums import Role
 from engage.errors import Conflict, Invalid
 
+# Urgent notices (a suicide-risk answer) go to whoever is on call: someone who can act on them, by phone.
+ON_CALL_ROLES = (Role.CARE_MANAGER, Role.ADMIN)
+
 
 def create_staff_user(
     session: Session, *, email: str, role: str, name: str | None = None, phone: str | None = None,
@@ -20,6 +23,10 @@ def create_staff_user(
         role_value = Role(role)
     except ValueError:
         raise Invalid("unknown role", {"role": [f"Must be one of: {', '.join(Role)}."]}) from None
+    if on_call and role_value not in ON_CALL_ROLES:
+        raise Invalid("not an on-call role", {"on_call": ["Only care managers and admins can be on call."]})
+    if on_call and not phone:
+        raise Invalid("on call without a phone", {"on_call": ["Someone on call needs a phone for urgent notices."]})
     if session.scalar(select(StaffUser.id).where(StaffUser.email == email)) is not None:
         raise Conflict("a staff user with this email exists", {"email": ["Already in use."]})
     user = StaffUser(email=email, role=role_value, name=name or email.split("@")[0], phone=phone, on_call=on_call)

@@ -7,7 +7,8 @@ from engage.api.edge import current_user, parse, requires
 from engage.audit.service import record_access
 from engage.auth.permissions import Permission
 from engage.checkins import outcomes, service
-from engage.checkins.schemas import CheckInSchema, OutcomeSchema
+from engage.checkins.schemas import CheckInSchema, OutcomeSchema, RecordOutcomeSchema
+from engage.db import utcnow
 from engage.patients.service import get_patient
 from engage.web import db, runtime
 
@@ -22,7 +23,6 @@ def start_checkin(patient_id: int):
     ---
     post:
       tags: [checkins]
-      parameters: [{in: path, name: patient_id, required: true, schema: {type: integer}}]
       requestBody: {content: {application/json: {schema: CheckInSchema}}}
       responses:
         201: {content: {application/json: {schema: CheckInSchema}}}
@@ -42,7 +42,6 @@ def list_checkins(patient_id: int):
     ---
     get:
       tags: [checkins]
-      parameters: [{in: path, name: patient_id, required: true, schema: {type: integer}}]
       responses:
         200: {content: {application/json: {schema: {type: object, properties: {data: {type: array, items: CheckInSchema}}}}}}
     """
@@ -59,7 +58,6 @@ def list_outcomes(patient_id: int):
     ---
     get:
       tags: [outcomes]
-      parameters: [{in: path, name: patient_id, required: true, schema: {type: integer}}]
       responses:
         200: {content: {application/json: {schema: {type: object, properties: {data: {type: array, items: OutcomeSchema}}}}}}
     """
@@ -72,18 +70,18 @@ def list_outcomes(patient_id: int):
 @bp.post("/patients/<int:patient_id>/outcomes")
 @requires(Permission.RECORD_OUTCOMES)
 def record_outcome(patient_id: int):
-    """Record an instrument completed elsewhere (clinic, EHR); scored and flagged like any other.
+    """Record an instrument completed elsewhere (clinic, EHR); scored and flagged like any other, and a
+    positive PHQ-2 or GAD-2 from the last two weeks is followed by the full PHQ-9 or GAD-7 by text.
     ---
     post:
       tags: [outcomes]
-      parameters: [{in: path, name: patient_id, required: true, schema: {type: integer}}]
-      requestBody: {content: {application/json: {schema: OutcomeSchema}}}
+      requestBody: {content: {application/json: {schema: RecordOutcomeSchema}}}
       responses:
         201: {content: {application/json: {schema: OutcomeSchema}}}
         422: {description: Invalid fields, named in "fields"}
     """
-    data = parse(_outcome)
+    data = parse(RecordOutcomeSchema())
     patient = get_patient(db(), patient_id)
-    outcome = outcomes.record_external(db(), runtime().settings, patient, **data)
+    outcome = outcomes.record_external(db(), runtime().settings, patient, now=utcnow(), **data)
     record_access(db(), current_user(), "create", "outcome", [patient.id], outcome.id)
     return jsonify(_outcome.dump(outcome)), 201

@@ -23,7 +23,6 @@ def enroll(patient_id: int):
     ---
     post:
       tags: [enrollments]
-      parameters: [{in: path, name: patient_id, required: true, schema: {type: integer}}]
       requestBody: {content: {application/json: {schema: EnrollmentSchema}}}
       responses:
         201: {content: {application/json: {schema: EnrollmentSchema}}}
@@ -44,7 +43,6 @@ def list_enrollments(patient_id: int):
     ---
     get:
       tags: [enrollments]
-      parameters: [{in: path, name: patient_id, required: true, schema: {type: integer}}]
       responses:
         200: {content: {application/json: {schema: {type: object, properties: {data: {type: array, items: EnrollmentSchema}}}}}}
     """
@@ -61,9 +59,6 @@ def end_enrollment(patient_id: int, enrollment_id: int):
     ---
     post:
       tags: [enrollments]
-      parameters:
-        - {in: path, name: patient_id, required: true, schema: {type: integer}}
-        - {in: path, name: enrollment_id, required: true, schema: {type: integer}}
       responses:
         200: {content: {application/json: {schema: EnrollmentSchema}}}
         404: {description: No such enrollment for this patient}

@@ -2,18 +2,23 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from engage.checkins.models import Outcome
+from engage.checkins.service import schedule_checkin
 from engage.config import Settings
-from engage.enums import FlagKind
+from engage.enums import Channel, FlagKind
 from engage.flags.service import raise_flag
 from engage.instruments import get_instrument
 from engage.instruments.scoring import score
 from engage.patients.models import Patient
+
+# The full PHQ-9 and GAD-7 ask about the last two weeks: an older positive screen is history to review,
+# not a reason to text the patient today.
+STEP_UP_WINDOW = timedelta(days=14)
 
 
 @dataclass(frozen=True)
@@ -50,7 +55,9 @@ def with_change_from_baseline(outcomes: list[Outcome]) -> list[OutcomeView]:
 
 
 def record_external(session: Session, settings: Settings, patient: Patient, *, instrument: str,
-                    answers: list[int | None], completed_at: datetime, source: str) -> Outcome:
+                    answers: list[int | None], completed_at: datetime, source: str, now: datetime) -> Outcome:
+    """Scored, flagged and, for a recent positive brief screen, followed by the full instrument by text,
+    as a screen taken by text is."""
     definition = get_instrument(instrument)
     scored = answers[: len(definition.items)]
     result = score(definition, scored)
@@ -64,4 +71,7 @@ def record_external(session: Session, settings: Settings, patient: Patient, *, i
     if result.safety_event:
         raise_flag(session, settings, kind=FlagKind.SUICIDE_RISK, patient_id=patient.id,
                    reason=f"self-harm question above 0 on a {source} administration")
+    if result.step_up and completed_at > now - STEP_UP_WINDOW:
+        # Only texts carry check-ins so far, whatever channel the patient prefers.
+        schedule_checkin(session, patient, result.step_up, at=now, channel=Channel.SMS, source="step_up")
     return outcome

@@ -2,10 +2,13 @@ from __future__ import annotations
 
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
+from engage.bounds import Moment
 from engage.enums import Channel, CheckInStatus, EnrollmentStatus
 from engage.instruments import INSTRUMENTS, get_instrument
 
 _INSTRUMENT = validate.OneOf(sorted(INSTRUMENTS))
+# Where a result recorded through the API was taken; check-ins record their channel (sms, voice).
+RECORDED_SOURCES = ["clinic", "ehr", "paper", "portal"]
 
 
 class AnswerSchema(Schema):
@@ -20,14 +23,13 @@ class CheckInSchema(Schema):
     patient_id = fields.Integer(dump_only=True)
     instrument = fields.String(required=True, validate=_INSTRUMENT)
     channel = fields.Enum(Channel, by_value=True, load_default=None)
-    at = fields.AwareDateTime(load_only=True, load_default=None,
-                              metadata={"description": "When to start (default: now)"})
+    at = Moment(load_only=True, load_default=None, metadata={"description": "When to start (default: now)"})
     status = fields.Enum(CheckInStatus, by_value=True, dump_only=True)
     source = fields.String(dump_only=True)
     scheduled_for = fields.DateTime(dump_only=True)
-    started_at = fields.DateTime(dump_only=True)
-    completed_at = fields.DateTime(dump_only=True)
-    expires_at = fields.DateTime(dump_only=True)
+    started_at = fields.DateTime(dump_only=True, allow_none=True)
+    completed_at = fields.DateTime(dump_only=True, allow_none=True)
+    expires_at = fields.DateTime(dump_only=True, allow_none=True)
     answers = fields.List(fields.Nested(AnswerSchema), dump_only=True)
 
 
@@ -39,8 +41,8 @@ class EnrollmentSchema(Schema):
                                    metadata={"description": "Days from one completed check-in to the next"})
     channel = fields.Enum(Channel, by_value=True, load_default=None,
                           metadata={"description": "Default: the patient's preferred channel"})
-    start_at = fields.AwareDateTime(load_only=True, load_default=None,
-                                    metadata={"description": "When the first check-in is due (default: now)"})
+    start_at = Moment(load_only=True, load_default=None,
+                      metadata={"description": "When the first check-in is due (default: now)"})
     status = fields.Enum(EnrollmentStatus, by_value=True, dump_only=True)
     paused_reason = fields.String(dump_only=True, allow_none=True,
                                   metadata={"description": "opted_out, unreachable or patient_inactive"})
@@ -53,19 +55,30 @@ class EnrollmentSchema(Schema):
 
 
 class OutcomeSchema(Schema):
-    id = fields.Integer(dump_only=True)
-    patient_id = fields.Integer(dump_only=True)
-    checkin_id = fields.Integer(dump_only=True, allow_none=True)
+    id = fields.Integer()
+    patient_id = fields.Integer()
+    checkin_id = fields.Integer(allow_none=True)
+    instrument = fields.String(validate=_INSTRUMENT)
+    answers = fields.List(fields.Integer(allow_none=True))
+    total = fields.Integer(allow_none=True)
+    severity = fields.String(allow_none=True)
+    safety_event = fields.Boolean()
+    positive_screen = fields.Boolean()
+    completed_at = fields.DateTime()
+    source = fields.String(validate=validate.OneOf([*RECORDED_SOURCES, *Channel]))
+    change_from_baseline = fields.Integer(allow_none=True)
+    change_from_baseline_percent = fields.Float(allow_none=True)
+
+
+class RecordOutcomeSchema(Schema):
+    """A result taken elsewhere (clinic, EHR, paper, portal), recorded to be scored and flagged."""
+
     instrument = fields.String(required=True, validate=_INSTRUMENT)
-    answers = fields.List(fields.Integer(allow_none=True, validate=validate.Range(0, 3)), required=True)
-    total = fields.Integer(dump_only=True, allow_none=True)
-    severity = fields.String(dump_only=True, allow_none=True)
-    safety_event = fields.Boolean(dump_only=True)
-    positive_screen = fields.Boolean(dump_only=True)
-    completed_at = fields.AwareDateTime(required=True)
-    source = fields.String(required=True, validate=validate.OneOf(["clinic", "ehr", "paper", "portal"]))
-    change_from_baseline = fields.Integer(dump_only=True, allow_none=True)
-    change_from_baseline_percent = fields.Float(dump_only=True, allow_none=True)
+    answers = fields.List(fields.Integer(allow_none=True, validate=validate.Range(0, 3)), required=True,
+                          validate=validate.Length(max=max(len(i.questions) for i in INSTRUMENTS.values())),
+                          metadata={"description": "One per item, in order; null for an item not answered."})
+    completed_at = Moment(required=True)
+    source = fields.String(required=True, validate=validate.OneOf(RECORDED_SOURCES))
 
     @validates_schema
     def _answers_fit_instrument(self, data, **_kwargs):

@@ -1,9 +1,9 @@
 """/api/v1/flags: the review queue."""
 from __future__ import annotations
 
-from flask import Blueprint, jsonify, request
+from flask import Blueprint, jsonify
 
-from engage.api.edge import current_user, parse, parse_query, requires
+from engage.api.edge import current_user, json_body, parse, parse_query, requires
 from engage.audit.service import record_access
 from engage.auth.permissions import Permission
 from engage.flags import service
@@ -21,10 +21,7 @@ def review_queue():
     ---
     get:
       tags: [flags]
-      parameters:
-        - {in: query, name: status, schema: {type: string, enum: [open, acknowledged, resolved]}}
-        - {in: query, name: priority, schema: {type: string, enum: [urgent, high, normal]}}
-        - {in: query, name: limit, schema: {type: integer}}
+      parameters: [{in: query, schema: FlagQuery}]
       responses:
         200: {content: {application/json: {schema: {type: object, properties: {data: {type: array, items: FlagSchema}}}}}}
     """
@@ -47,7 +44,7 @@ def acknowledge(flag_id: int):
     ---
     post:
       tags: [flags]
-      requestBody: {content: {application/json: {schema: NoteSchema}}}
+      requestBody: {required: false, content: {application/json: {schema: NoteSchema}}}
       responses: {200: {content: {application/json: {schema: FlagSchema}}}, 409: {description: Already resolved}}
     """
     data = parse(NoteSchema(), _optional_body())
@@ -62,7 +59,9 @@ def assign(flag_id: int):
     post:
       tags: [flags]
       requestBody: {content: {application/json: {schema: AssignSchema}}}
-      responses: {200: {content: {application/json: {schema: FlagSchema}}}}
+      responses:
+        200: {content: {application/json: {schema: FlagSchema}}}
+        422: {description: No active staff user with this id}
     """
     data = parse(AssignSchema())
     return _work(flag_id, "assign", lambda f: service.assign(db(), f, current_user(), data["staff_id"]))
@@ -76,12 +75,15 @@ def resolve(flag_id: int):
     post:
       tags: [flags]
       requestBody: {content: {application/json: {schema: ResolveSchema}}}
-      responses: {200: {content: {application/json: {schema: FlagSchema}}}, 422: {description: The note is missing}}
+      responses:
+        200: {content: {application/json: {schema: FlagSchema}}}
+        409: {description: Already resolved}
+        422: {description: The note is missing}
     """
     data = parse(ResolveSchema())
     return _work(flag_id, "resolve", lambda f: service.resolve(db(), f, current_user(), data["note"]))
 
 
 def _optional_body() -> dict:
-    body = request.get_json(silent=True)
+    body = json_body()
     return body if isinstance(body, dict) else {}

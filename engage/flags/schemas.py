@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from marshmallow import Schema, fields, validate
 
+from engage.bounds import Id
 from engage.enums import FlagKind, FlagPriority, FlagStatus
 
 
@@ -43,4 +44,4 @@ class ResolveSchema(Schema):
 
 
 class AssignSchema(Schema):
-    staff_id = fields.Integer(required=True)
+    staff_id = Id(required=True)

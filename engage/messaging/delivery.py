@@ -15,6 +15,7 @@ from engage.flags.models import Flag
 from engage.flags.service import raise_flag
 from engage.gateways import PermanentSendError, TransientSendError
 from engage.messaging.models import Message
+from engage.patients.consent import OPT_IN_INVITATION, invitation_may_go, invitation_may_leave
 from engage.patients.models import Patient
 from engage.phones import redact
 from engage.runtime import Runtime
@@ -36,11 +37,14 @@ _MESSAGES, _PATIENTS = Message.__table__, Patient.__table__
 _SENT = _MESSAGES.c.id == bindparam("sent")
 # The next message leaves only if it is still queued (no other worker took it) and, unless it is an
 # emergency or a staff notice, its patient still consents and can be reached: STOP counts mid-batch.
+# The opt-in invitation has its own rule (TCPA: the one text allowed after STOP, asking for START).
 _MAY_LEAVE = and_(
     _MESSAGES.c.id == bindparam("sending"), _MESSAGES.c.status == MessageStatus.QUEUED.value,
     or_(_MESSAGES.c.patient_id.is_(None), _MESSAGES.c.kind.in_(sorted(EMERGENCY_KINDS)),
-        exists().where(_PATIENTS.c.id == _MESSAGES.c.patient_id, _PATIENTS.c.sms_consent,
-                       _PATIENTS.c.sms_unreachable_at.is_(None))))
+        and_(_MESSAGES.c.kind != OPT_IN_INVITATION,
+             exists().where(_PATIENTS.c.id == _MESSAGES.c.patient_id, _PATIENTS.c.sms_consent,
+                            _PATIENTS.c.sms_unreachable_at.is_(None))),
+        invitation_may_leave(_MESSAGES, _PATIENTS)))
 # Records the message just sent and marks the next one as leaving, in one statement.
 _STEP = (update(_MESSAGES).where(or_(_SENT, _MAY_LEAVE))
          .values(status=case((_SENT, bindparam("sent_status", type_=_MESSAGES.c.status.type)),
@@ -59,6 +63,8 @@ class Outgoing:
 def _may_send(message: Message, patient: Patient | None) -> bool:
     if patient is None or message.kind in EMERGENCY_KINDS:
         return True
+    if message.kind == OPT_IN_INVITATION:
+        return invitation_may_go(patient)
     return patient.has_consent(Channel.SMS) and patient.sms_reachable
 
 

@@ -47,11 +47,7 @@ def list_appointments():
     ---
     get:
       tags: [appointments]
-      parameters:
-        - {in: query, name: patient_id, schema: {type: integer}}
-        - {in: query, name: external_id, schema: {type: string}}
-        - {in: query, name: status, schema: {type: string}}
-        - {in: query, name: limit, schema: {type: integer, minimum: 1, maximum: 500}}
+      parameters: [{in: query, schema: AppointmentQuery}]
       responses:
         200: {content: {application/json: {schema: {type: object, properties: {data: {type: array, items: AppointmentSchema}}}}}}
     """
@@ -67,7 +63,6 @@ def read_appointment(appointment_id: int):
     ---
     get:
       tags: [appointments]
-      parameters: [{in: path, name: appointment_id, required: true, schema: {type: integer}}]
       responses:
         200: {content: {application/json: {schema: AppointmentSchema}}}
         404: {description: No such appointment}
@@ -84,7 +79,6 @@ def update_appointment(appointment_id: int):
     ---
     patch:
       tags: [appointments]
-      parameters: [{in: path, name: appointment_id, required: true, schema: {type: integer}}]
       requestBody: {content: {application/json: {schema: AppointmentUpdateSchema}}}
       responses:
         200: {content: {application/json: {schema: AppointmentSchema}}}
@@ -106,7 +100,6 @@ def mark_no_show(appointment_id: int):
     ---
     post:
       tags: [appointments]
-      parameters: [{in: path, name: appointment_id, required: true, schema: {type: integer}}]
       responses:
         200: {content: {application/json: {schema: NoShowSchema}}}
         409: {description: Not started yet, or already closed}
@@ -138,10 +131,7 @@ def list_runs(campaign_id: int):
     ---
     get:
       tags: [campaigns]
-      parameters:
-        - {in: path, name: campaign_id, required: true, schema: {type: integer}}
-        - {in: query, name: status, schema: {type: string, enum: [active, stopped, completed]}}
-        - {in: query, name: limit, schema: {type: integer, minimum: 1, maximum: 500}}
+      parameters: [{in: query, schema: RunQuery}]
       responses:
         200: {content: {application/json: {schema: {type: object, properties: {data: {type: array, items: CampaignRunSchema}}}}}}
         404: {description: No such campaign}

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
+from engage.bounds import Id, Moment, Phone, Text
 from engage.enums import AppointmentModality, AppointmentStatus, CampaignRunStatus
 
 _CLOSING = [AppointmentStatus.CANCELLED, AppointmentStatus.COMPLETED, AppointmentStatus.CONFIRMED]
@@ -10,15 +11,15 @@ _CLOSING = [AppointmentStatus.CANCELLED, AppointmentStatus.COMPLETED, Appointmen
 
 class AppointmentSchema(Schema):
     id = fields.Integer(dump_only=True)
-    patient_id = fields.Integer(required=True)
-    external_id = fields.String(allow_none=True, validate=validate.Length(max=64))
-    starts_at = fields.AwareDateTime(required=True, metadata={"description": "ISO 8601 with a UTC offset."})
+    patient_id = Id(required=True)
+    external_id = Text(64, min_length=1, allow_none=True, metadata={"description": "The EHR's id; unique."})
+    starts_at = Moment(required=True, metadata={"description": "ISO 8601 with a UTC offset."})
     duration_minutes = fields.Integer(load_default=30, validate=validate.Range(min=5, max=480))
     modality = fields.Enum(AppointmentModality, by_value=True, required=True)
     video_url = fields.Url(allow_none=True, validate=validate.Length(max=500),
                            metadata={"description": "Required for video visits."})
     clinician_name = fields.String(allow_none=True, validate=validate.Length(max=200))
-    clinician_phone = fields.String(allow_none=True, metadata={"description": "Any common format; stored E.164."})
+    clinician_phone = Phone(allow_none=True)
     status = fields.Enum(AppointmentStatus, by_value=True, dump_only=True)
     reminded_at = fields.DateTime(dump_only=True, allow_none=True)
     modality_used = fields.Enum(AppointmentModality, by_value=True, dump_only=True, allow_none=True)
@@ -33,19 +34,19 @@ class AppointmentSchema(Schema):
 
 
 class AppointmentUpdateSchema(Schema):
-    starts_at = fields.AwareDateTime(metadata={"description": "Moving replans the reminders."})
+    starts_at = Moment(metadata={"description": "Moving replans the reminders."})
     duration_minutes = fields.Integer(validate=validate.Range(min=5, max=480))
     status = fields.Enum(AppointmentStatus, by_value=True,
                          validate=validate.OneOf(_CLOSING, error="Must be one of: cancelled, completed, confirmed."),
                          metadata={"description": "cancelled, completed or confirmed; no-shows have their own call."})
     video_url = fields.Url(allow_none=True, validate=validate.Length(max=500))
     clinician_name = fields.String(allow_none=True, validate=validate.Length(max=200))
-    clinician_phone = fields.String(allow_none=True)
+    clinician_phone = Phone(allow_none=True)
 
 
 class AppointmentQuery(Schema):
-    patient_id = fields.Integer(load_default=None)
-    external_id = fields.String(load_default=None)
+    patient_id = Id(load_default=None)
+    external_id = Text(64, load_default=None)
     status = fields.Enum(AppointmentStatus, by_value=True, load_default=None)
     limit = fields.Integer(load_default=100, validate=validate.Range(min=1, max=500))
 

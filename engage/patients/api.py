@@ -6,8 +6,11 @@ from flask import Blueprint, jsonify, url_for
 from engage.api.edge import current_user, parse, parse_query, requires
 from engage.audit.service import record_access
 from engage.auth.permissions import Permission
-from engage.patients import service
-from engage.patients.schemas import PatientListQuery, PatientPageSchema, PatientSchema
+from engage.db import utcnow
+from engage.patients import consent, service
+from engage.patients.schemas import (
+    ConsentEventSchema, PatientChangesSchema, PatientListQuery, PatientPageSchema, PatientSchema,
+)
 from engage.web import db, runtime
 
 bp = Blueprint("patients", __name__)
@@ -31,10 +34,9 @@ def create_patient():
             application/json:
               schema: PatientSchema
         409: {description: The phone or external id belongs to another patient}
-        422: {description: Invalid fields, named in "fields"}
     """
     data = parse(_patient)
-    patient = service.create_patient(db(), data, runtime().settings)
+    patient = service.create_patient(db(), data, runtime().settings, recorded_by_id=current_user().id)
     record_access(db(), current_user(), "create", "patient", [patient.id], patient.id)
     response = jsonify(_patient.dump(patient))
     response.status_code = 201
@@ -49,8 +51,6 @@ def read_patient(patient_id: int):
     ---
     get:
       tags: [patients]
-      parameters:
-        - {in: path, name: patient_id, required: true, schema: {type: integer}}
       responses:
         200:
           content:
@@ -70,21 +70,21 @@ def update_patient(patient_id: int):
     ---
     patch:
       tags: [patients]
-      parameters:
-        - {in: path, name: patient_id, required: true, schema: {type: integer}}
       requestBody:
         content:
           application/json:
-            schema: PatientSchema
+            schema: PatientChangesSchema
       responses:
         200:
           content:
             application/json:
               schema: PatientSchema
-        422: {description: Invalid fields, named in "fields"}
+        409: {description: "The phone or external id belongs to another patient, or the change would give SMS
+          consent back after the patient opted out: only the patient can, by texting START"}
     """
-    data = parse(_patient, partial=True)
-    patient = service.update_patient(db(), service.get_patient(db(), patient_id), data, runtime().settings)
+    data = parse(PatientChangesSchema())
+    patient = service.update_patient(db(), service.get_patient(db(), patient_id), data, runtime().settings,
+                                     recorded_by_id=current_user().id)
     record_access(db(), current_user(), "update", "patient", [patient.id], patient.id, {"fields": sorted(data)})
     return jsonify(_patient.dump(patient))
 
@@ -96,11 +96,7 @@ def list_patients():
     ---
     get:
       tags: [patients]
-      parameters:
-        - {in: query, name: limit, schema: {type: integer, minimum: 1, maximum: 200}}
-        - {in: query, name: cursor, schema: {type: string}, description: next_cursor of the previous page}
-        - {in: query, name: phone, schema: {type: string}}
-        - {in: query, name: external_id, schema: {type: string}}
+      parameters: [{in: query, schema: PatientListQuery}]
       responses:
         200:
           content:
@@ -111,3 +107,26 @@ def list_patients():
     patients, next_cursor = service.list_patients(db(), settings=runtime().settings, **query)
     record_access(db(), current_user(), "list", "patient", [p.id for p in patients])
     return jsonify(PatientPageSchema().dump({"data": patients, "next_cursor": next_cursor}))
+
+
+@bp.post("/patients/<int:patient_id>/consent/sms/requests")
+@requires(Permission.RELAY_OPT_IN_REQUESTS)
+def request_sms_opt_in(patient_id: int):
+    """Record that a patient who opted out asked in person to get texts again. They are sent one text
+    asking them to reply START; their consent changes only when they do, and nothing else is sent before.
+    ---
+    post:
+      tags: [patients]
+      responses:
+        201:
+          description: The request, as recorded in the consent history (source staff_in_person)
+          content:
+            application/json:
+              schema: ConsentEventSchema
+        409: {description: "The patient is inactive, already agreed to texts, has not opted out, cannot be
+          texted at this number, or was asked less than 24 hours ago"}
+    """
+    patient = service.get_patient(db(), patient_id)
+    event = consent.request_sms_opt_in(db(), runtime().settings, patient, current_user(), utcnow())
+    record_access(db(), current_user(), "request_opt_in", "consent", [patient.id], event.id)
+    return jsonify(ConsentEventSchema().dump(event)), 201

@@ -60,7 +60,8 @@ class Patient(Base):
 
 
 class ConsentEvent(Base):
-    """Append-only ledger: the latest event per channel is the patient's consent."""
+    """Append-only ledger: the latest grant or revocation per channel is the patient's consent; each
+    event keeps where it came from and, when staff recorded it, who."""
 
     __tablename__ = "consent_events"
     __table_args__ = (Index("ix_consent_events_patient_channel", "patient_id", "channel", "id"),)
@@ -71,6 +72,7 @@ class ConsentEvent(Base):
     action: Mapped[ConsentAction]
     source: Mapped[str] = mapped_column(String(32))
     detail: Mapped[str | None] = mapped_column(Text)
+    recorded_by_id: Mapped[int | None] = mapped_column(ForeignKey("staff_users.id"))
     occurred_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     patient: Mapped[Patient] = relationship(back_populates="consent_events")

@@ -1,29 +1,19 @@
 """The patient resource at the API boundary."""
 from __future__ import annotations
 
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+from marshmallow import Schema, fields, validate
 
-from marshmallow import Schema, ValidationError, fields, validate
-
-from engage.enums import Channel
+from engage.bounds import Id, Phone, Text, TimeZone
+from engage.enums import Channel, ConsentAction
 from messages import supported_languages
 
 
-def _check_language(value: str) -> None:
-    if value not in supported_languages():
-        raise ValidationError(f"Unsupported language; one of: {', '.join(sorted(supported_languages()))}.")
-
-
-def _check_timezone(value: str) -> None:
-    try:
-        ZoneInfo(value)
-    except (ZoneInfoNotFoundError, ValueError):
-        raise ValidationError("Unknown time zone; use an IANA name such as America/Chicago.") from None
+_CLOCK_TIME = {"pattern": "^([01][0-9]|2[0-3]):[0-5][0-9]$", "example": "21:00"}
 
 
 class QuietHoursSchema(Schema):
-    start = fields.Time(required=True, format="%H:%M")
-    end = fields.Time(required=True, format="%H:%M")
+    start = fields.Time(required=True, format="%H:%M", metadata=_CLOCK_TIME)
+    end = fields.Time(required=True, format="%H:%M", metadata=_CLOCK_TIME)
 
 
 class ConsentSchema(Schema):
@@ -33,16 +23,17 @@ class ConsentSchema(Schema):
 
 class PatientSchema(Schema):
     id = fields.Integer(dump_only=True)
-    external_id = fields.String(allow_none=True, validate=validate.Length(max=64))
+    external_id = Text(64, min_length=1, allow_none=True, metadata={"description": "The EHR's id (MRN); unique."})
     first_name = fields.String(required=True, validate=validate.Length(min=1, max=100))
     last_name = fields.String(required=True, validate=validate.Length(min=1, max=100))
-    phone = fields.String(required=True, metadata={"description": "Any common format; stored as E.164."})
-    language = fields.String(validate=_check_language, metadata={"description": "A shipped locale, e.g. en, es."})
-    timezone = fields.String(validate=_check_timezone, metadata={"description": "IANA zone; clinic's by default."})
+    phone = Phone(required=True)
+    language = fields.String(validate=validate.OneOf(sorted(supported_languages())),
+                             metadata={"description": "A shipped locale."})
+    timezone = TimeZone(metadata={"description": "IANA zone; clinic's by default."})
     channel = fields.Enum(Channel, by_value=True)
     quiet_hours = fields.Nested(QuietHoursSchema, allow_none=True)
     no_video = fields.Boolean()
-    care_manager_id = fields.Integer(allow_none=True)
+    care_manager_id = Id(allow_none=True, metadata={"description": "A staff user with the care_manager role."})
     consent = fields.Nested(ConsentSchema, metadata={"description": "Consent to SMS and to calls."})
     sms_reachable = fields.Boolean(dump_only=True)
     active = fields.Boolean(dump_only=True)
@@ -50,11 +41,30 @@ class PatientSchema(Schema):
     updated_at = fields.DateTime(dump_only=True)
 
 
+class PatientChangesSchema(PatientSchema):
+    """Any of a patient's fields: those left out keep their value."""
+
+    def __init__(self, **kwargs):
+        super().__init__(partial=True, **kwargs)
+
+
+class ConsentEventSchema(Schema):
+    """An entry of the consent ledger: a decision (granted, revoked) or a request, with its source."""
+
+    id = fields.Integer()
+    patient_id = fields.Integer()
+    channel = fields.Enum(Channel, by_value=True)
+    action = fields.Enum(ConsentAction, by_value=True)
+    source = fields.String(metadata={"description": "sms (the patient's own text), api, staff_in_person, ..."})
+    recorded_by_id = fields.Integer(allow_none=True, metadata={"description": "The staff user who recorded it"})
+    occurred_at = fields.DateTime()
+
+
 class PatientListQuery(Schema):
     limit = fields.Integer(load_default=50, validate=validate.Range(min=1, max=200))
-    cursor = fields.String(load_default=None)
-    phone = fields.String(load_default=None)
-    external_id = fields.String(load_default=None)
+    cursor = Text(64, load_default=None, metadata={"description": "next_cursor of the previous page"})
+    phone = Phone(load_default=None)
+    external_id = Text(64, load_default=None)
 
 
 class PatientPageSchema(Schema):

@@ -1,7 +1,7 @@
 """inbound text as the phone sent it
 
 Revision ID: d1a0c3e5f7b9
-Revises: a3bd0002d011
+Revises: 112277635a17
 Create Date: 2026-11-30 22:50:00.000000
 """
 from alembic import op
@@ -9,7 +9,7 @@ import sqlalchemy as sa
 
 
 revision = 'd1a0c3e5f7b9'
-down_revision = 'a3bd0002d011'
+down_revision = '112277635a17'
 branch_labels = None
 depends_on = None
 

@@ -1,0 +1,149 @@
+"""Crisis wording in patients' texts: the labelled corpus per language, and the behaviours the clinic relies on."""
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from engage.flags import lexicon
+from engage.flags.crisis import EXCERPT_CHARS, CrisisLevel, classify, mentions_crisis
+from engage.flags.lexicon import LANGUAGES, load, tokens
+from tests.crisis_corpus import corpus, figures
+
+URGENT, REVIEW, NONE = CrisisLevel.URGENT, CrisisLevel.REVIEW, CrisisLevel.NONE
+# A harmless text may reach a person (review), never the crisis path.
+ACCEPTED = {"urgent": {URGENT}, "review": {REVIEW}, "none": {NONE, REVIEW}}
+ROWS = [(language, row) for language in LANGUAGES for row in corpus(language)]
+
+
+def level_of(language):
+    return lambda text: classify(text, language).level.value
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_corpus_meets_the_clinical_targets(language):
+    result = figures(corpus(language), level_of(language))
+    assert result.urgent >= 300 and result.sensitivity >= 0.95, [row.text for row in result.misses]
+    assert result.false_urgent <= 0.10, [row.text for row in result.false_alarms]
+
+
+@pytest.mark.parametrize("language, row", ROWS, ids=[f"{lang}-{row.label}-{row.text[:50]}" for lang, row in ROWS])
+def test_each_corpus_text_gets_its_level(language, row):
+    assert classify(row.text, language).level in ACCEPTED[row.label]
+
+
+def test_the_senders_language_does_not_matter_for_urgent_texts():
+    """Both lists read every text: an English text from a Spanish speaker, or from an unknown number."""
+    urgent = [row.text for _, row in ROWS if row.label == "urgent"]
+    for other in (None, "en", "es", "es-MX", "fr"):
+        assert [text for text in urgent if classify(text, other).level is not URGENT] == []
+
+
+@pytest.mark.parametrize("text, words", [
+    ("I'm not ok, I want to die", "want to die"),
+    ("everyone would be better off without me honestly", "better off without me"),
+    ("ya no aguanto, Me Quiero MATAR", "Me Quiero MATAR"),
+    ("i cant... i'm gonna k1ll myself tonight", "k1ll myself"),
+    ("quierooo morirme 😭", "quierooo morirme"),
+])
+def test_the_decision_quotes_the_patients_own_words(text, words):
+    decision = classify(text, None)
+    assert decision.level is URGENT and decision.matched == words
+
+
+def test_a_long_quote_is_cut_to_fit_the_flag_reason():
+    text = "how many extraordinarilylongbrandnamepills ofthesuperstrengthkindtheygaveme wouldittaketo kill me"
+    decision = classify(text, "en")
+    assert decision.level is URGENT
+    assert len(decision.matched) == EXCERPT_CHARS and decision.matched.endswith("…")
+    assert text.startswith(decision.matched[:-1])
+
+
+def test_every_quote_is_the_patients_words_and_short():
+    for language, row in ROWS:
+        decision = classify(row.text, language)
+        if decision.level is not NONE:
+            assert decision.matched and len(decision.matched) <= EXCERPT_CHARS
+            assert decision.matched.rstrip("…").casefold() in " ".join(row.text.split()).casefold()
+
+
+@pytest.mark.parametrize("text", [
+    "I would never hurt myself", "I'm not suicidal", "I don't want to die", "i wont kill myself i promise",
+    "thoughts of suicide? no", "no quiero matarme", "nunca me haría daño", "no me voy a suicidar",
+    "¿pensamientos suicidas? no",
+])
+def test_a_negation_asks_for_review_not_nothing(text):
+    decision = classify(text, None)
+    assert (decision.level, decision.category) == (REVIEW, "negated")
+
+
+@pytest.mark.parametrize("text", [
+    "I'm not ok, I want to die", "i dont want to die but i cant stop thinking about killing myself",
+    "no estoy bien, quiero morir", "no quiero matarme pero ya no quiero vivir", "I don't want to live",
+])
+def test_a_negation_lowers_only_the_words_it_negates(text):
+    assert classify(text, None).level is URGENT
+
+
+@pytest.mark.parametrize("text", [
+    "I want to dieeee", "i wanna DIE", "i w@nt to die", "quierooo morirme", "suicídio", "SUICIDIO",
+    "kiero morir", "me kiero matar", "ya no quiero bibir", "i feel sucidal", "i want to kil my self",
+    "Im gonna kill myself", "i dont want to live", "I DON'T WANT TO LIVE", "i don’t want to live",
+])
+def test_spelling_accents_and_repeated_letters_do_not_hide_crisis_wording(text):
+    assert classify(text, None).level is URGENT
+
+
+@pytest.mark.parametrize("text", [
+    "1", "2 1 0 3 1 2 1 0 2", "210312102", "several days", "varios días", "nearly every day", "C", "R", "yes",
+    "STOP", "running late", "I stopped my medication", "thanks!", "can you call me", "", "   ", "🙂",
+])
+def test_answers_and_everyday_replies_are_no_crisis(text):
+    assert classify(text, "en") == classify(text, "es") == classify(text, None)
+    assert classify(text, None).level is NONE
+
+
+def test_the_senders_language_breaks_ties():
+    both = "suicide / suicidio"
+    assert classify(both, "en").matched == classify(both, None).matched == "suicide"
+    assert classify(both, "es-MX").matched == "suicidio"
+
+
+def test_mentions_crisis_is_true_for_anything_a_person_must_read():
+    assert mentions_crisis("i want to die") and mentions_crisis("my son is suicidal")
+    assert not mentions_crisis("running late")
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_word_lists_parse_and_every_form_is_used(language):
+    assert not load(language).unused_forms
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_every_phrase_has_a_corpus_text_it_reads(language):
+    """A phrase no corpus text exercises is untested; add the text that made it necessary."""
+    lex = load(language)
+    lines = [lex.read(tokens(row.text)[1]).text for _, row in ROWS]
+    unread = [rule.phrase for rules in (lex.matches, lex.lowered) for rule in rules.rules
+              if not any(rule.pattern.search(line) for line in lines)]
+    assert not unread
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_typos_of_one_list_are_not_words_of_another(language):
+    """A Spanish word one letter from "suicidal" is Spanish, not an English typo (near_misses: except)."""
+    others = set().union(*(load(other).vocabulary for other in LANGUAGES if other != language))
+    assert not set(load(language).near_misses) & others
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_fillers_and_shorthand_are_single_words(language):
+    lex = load(language)
+    assert all(re.fullmatch(r"[a-z0-9]+", word) for word in lex.fillers | set(lex.shorthand))
+
+
+def test_a_broken_phrase_is_reported_with_the_phrase():
+    with pytest.raises(lexicon.LexiconError, match=re.escape("(in '{wish} i')")):
+        lexicon.compile_lexicon("xx", {"matches": {"urgent": {"passive": ["{wish} i"]}},
+                                       "negation": {"before": ["not"], "between": ["to"], "after": ["no"]},
+                                       "third_person": {"subjects": ["he"], "first_person": ["i"]}})
