@@ -11,7 +11,7 @@ from engage.scheduling.rate_limit import SendRateLimiter
 from tests.test_rate_limit import FrozenClock
 
 
-@pytest.mark.parametrize("per_second, interval", [(1, 1.0), (0.5, 2.0), (2, 0.5)])
+@pytest.mark.parametrize("per_second, interval", [(0.5, 2.0), (2, 0.5)])
 def test_back_to_back_sends_are_held_a_whole_interval_apart(runtime, per_second, interval):
     clock = FrozenClock()
     limiter = SendRateLimiter(runtime.engine, "sms:+13125550100", per_second, clock, clock.sleep)

@@ -62,7 +62,8 @@ TARGETS = (
             "tests/test_quiet_hours.py::test_the_delivery_guard_holds_a_patient_text_until_quiet_hours_end",
             "tests/test_quiet_hours.py::test_crisis_resources_and_staff_notices_are_not_held",
             "tests/test_quiet_hours.py::test_an_opt_out_during_quiet_hours_still_cancels_a_held_text",
-            "tests/test_delivery_status.py::test_stop_between_planning_and_sending_cancels_the_rest"),
+            "tests/test_delivery_status.py::test_stop_between_planning_and_sending_cancels_the_rest",
+            "tests/test_dispatch_workers.py::test_a_worker_killed_mid_send_never_causes_a_second_copy"),
            scope=("EMERGENCY_KINDS", "_MAY_LEAVE", "_may_send", "_still_to_send", "_after_quiet_hours", "_settle")),
 )
 
