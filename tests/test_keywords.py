@@ -41,10 +41,10 @@ def test_each_opt_out_and_opt_in_keyword_counts_wrapped_in_courtesy_words(langua
         assert keyword_in(typed, opted_out=True) is keyword, typed
 
 
-@pytest.mark.parametrize("typed", ["stop all", "S T O P", "opt out", "un stop"])
-def test_a_keyword_typed_with_spaces_inside_still_counts(typed):
-    assert keyword_in(typed, opted_out=True) in (OPT_OUT, OPT_IN)
-    assert keyword_in(typed, opted_out=True) is (OPT_IN if typed == "un stop" else OPT_OUT)
+@pytest.mark.parametrize("typed, keyword", [("stop all", OPT_OUT), ("S T O P", OPT_OUT), ("opt out", OPT_OUT),
+                                            ("un stop", OPT_IN)])
+def test_a_keyword_typed_with_spaces_inside_still_counts(typed, keyword):
+    assert keyword_in(typed, opted_out=True) is keyword
 
 
 @pytest.mark.parametrize("courtesy", ["please", "pls", "plz", "now", "thanks", "thank you", "thx", "ok", "okay",
