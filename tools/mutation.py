@@ -191,7 +191,7 @@ def _read_results(target: Target, tree: Path, environment: dict[str, str]) -> Re
 def _survivor(target: Target, tree: Path, environment: dict[str, str], mutant_id: int, line: int) -> Survivor:
     diff = subprocess.run([sys.executable, "-m", "mutmut", "show", str(mutant_id)], cwd=tree, env=environment,
                           capture_output=True, text=True, check=True).stdout
-    changed = [text for text in diff.splitlines() if text[:1] in "-+" and text[:3] not in ("---", "+++")]
+    changed = [text for text in diff.splitlines() if text[:1] in ("-", "+") and text[:3] not in ("---", "+++")]
     removed = [text[1:].strip() for text in changed if text[0] == "-" and text[1:].strip()]
     added = [text[1:].strip() for text in changed if text[0] == "+" and text[1:].strip()]
     return Survivor(target.path, line + 1, " / ".join(removed), " / ".join(added))
