@@ -19,7 +19,7 @@ from engage.checkins import service as checkins
 from engage.checkins.conversation import OutText, crisis_resources, say
 from engage.checkins.models import CheckIn
 from engage.config import Settings
-from engage.db import Prepared, session_scope, utcnow
+from engage.db import Prepared, log_failure, session_scope, utcnow
 from engage.enums import CampaignRunStatus, Channel, CheckInStatus, Direction, FlagKind, FlagPriority, MessageStatus
 from engage.flags.crisis import CrisisDecision, CrisisLevel, classify
 from engage.flags.service import note_patient_message, raise_flag
@@ -133,7 +133,7 @@ def receive_text(runtime: Runtime, text: InboundText) -> list[Reply]:
             return []  # Twilio delivered the same message twice: the second changes nothing
         log.error("inbound message %s could not be interpreted: integrity error", text.sid)
     except Exception:
-        log.exception("inbound message %s could not be interpreted", text.sid)
+        log_failure(log, "inbound message %s could not be interpreted", text.sid)
     _keep_for_replay(runtime, text)
     return []
 
@@ -149,7 +149,7 @@ def _keep_for_replay(runtime: Runtime, text: InboundText) -> None:
         with session_scope(runtime.sessions) as session:
             _flag_uninterpreted(session, runtime.settings, sender, message_id, text)
     except Exception:
-        log.exception("no flag could be raised for inbound message %s", message_id)
+        log_failure(log, "no flag could be raised for inbound message %s", message_id)
 
 
 def _flag_uninterpreted(session: Session, settings: Settings, sender: Sender | None, message_id: int,
@@ -346,7 +346,7 @@ def replay_uninterpreted(runtime: Runtime, now: datetime) -> tuple[int, int]:
                 _replay(session, runtime.settings, session.get(Message, message_id), now)
             done += 1
         except Exception:
-            log.exception("inbound message %s could not be interpreted again", message_id)
+            log_failure(log, "inbound message %s could not be interpreted again", message_id)
             failed += 1
     return done, failed
 
