@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test install catalogs clean
+.PHONY: run test install catalogs clean coverage
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -32,6 +32,12 @@ run: catalogs
 
 test: catalogs
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+# Line and branch coverage of the suite, the console script's own processes included.
+coverage: catalogs
+	$(BIN)/pip install --quiet -e '.[test,coverage]'
+	rm -f .coverage .coverage.*
+	$(BIN)/python -m pytest -q --cov --cov-report=term $(PYTEST_ARGS)
 
 clean:
 	rm -rf $(VENV) instance .pytest_cache
