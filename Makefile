@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 MUTATION_STAMP := $(VENV)/.installed-mutation
 
-.PHONY: run test install catalogs mutation clean
+.PHONY: run test install catalogs clean coverage mutation
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -34,12 +34,18 @@ run: catalogs
 test: catalogs
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
+# Line and branch coverage of the suite, the console script's own processes included.
+coverage: catalogs
+	$(BIN)/pip install --quiet -e '.[test,coverage]'
+	rm -f .coverage .coverage.*
+	$(BIN)/python -m pytest -q --cov --cov-report=term $(PYTEST_ARGS)
+
 $(MUTATION_STAMP): $(STAMP)
 	$(BIN)/pip install --quiet -e '.[test,mutation]'
 	touch $(MUTATION_STAMP)
 
 # Mutation testing of the safety modules, each against its own tests; writes the table in
-# docs/testing.md. Takes about half an hour, so it is not part of CI. MODULES=keywords runs one.
+# docs/testing.md. Takes most of an hour, so it is not part of CI. MODULES=keywords runs one.
 mutation: catalogs $(MUTATION_STAMP)
 	$(BIN)/python tools/mutation.py $(MODULES)
 

@@ -13,6 +13,7 @@ import time
 import urllib.request
 import uuid
 from contextlib import contextmanager
+from datetime import timedelta
 from pathlib import Path
 from typing import Iterator
 
@@ -47,6 +48,35 @@ def fresh_database(backend: str) -> Iterator[str]:
         with admin.connect() as conn:
             conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
         admin.dispose()
+
+
+def seed_open_checkins(url: str, phones: list[str], answered: int = 0, staff: dict | None = None) -> None:
+    """Patients, a third of them Spanish-speaking, each in an open SMS PHQ-9 with `answered` items
+    answered; and, if given, one staff user (an on-call care manager, say)."""
+    from engage.auth.service import create_staff_user
+    from engage.checkins.models import Answer, CheckIn
+    from engage.config import load_settings
+    from engage.db import session_scope, utcnow
+    from engage.enums import Channel, CheckInStatus
+    from engage.patients.service import create_patient
+    from engage.runtime import build_runtime
+
+    runtime = build_runtime(load_settings({"ENGAGE_DATABASE_URL": url}))
+    now = utcnow()
+    with session_scope(runtime.sessions) as session:
+        if staff:
+            create_staff_user(session, **staff)
+        for n, phone in enumerate(phones):
+            patient = create_patient(session, {"first_name": "Bench", "last_name": str(n), "phone": phone,
+                                               "language": "es" if n % 3 == 0 else "en",
+                                               "consent": {"sms": True}}, runtime.settings)
+            session.add(CheckIn(
+                patient_id=patient.id, instrument="phq9", channel=Channel.SMS, current_item=answered,
+                status=CheckInStatus.IN_PROGRESS, scheduled_for=now, started_at=now,
+                expires_at=now + timedelta(hours=24),
+                answers=[Answer(item_index=i, item_code=f"phq9_{i + 1}", value=1, answered_at=now)
+                         for i in range(answered)]))
+    runtime.engine.dispose()
 
 
 def free_port() -> int:

@@ -18,21 +18,13 @@ import subprocess
 import sys
 import time
 import urllib.request
-from datetime import timedelta
 from urllib.parse import urlencode
 
 from twilio.request_validator import RequestValidator
 from twilio.rest import Client
 
-from bench.common import ROOT, fresh_database, gunicorn
-from engage.auth.service import create_staff_user
-from engage.checkins.models import Answer, CheckIn
-from engage.config import load_settings
-from engage.db import session_scope, utcnow
-from engage.enums import Channel, CheckInStatus
+from bench.common import ROOT, fresh_database, gunicorn, seed_open_checkins
 from engage.gateways.twilio import RedirectingHttpClient
-from engage.patients.service import create_patient
-from engage.runtime import build_runtime
 from tests.twilio_loopback import ACCOUNT_SID, AUTH_TOKEN, running_twilio
 
 PUBLIC_URL = "https://engage.bench"
@@ -45,22 +37,9 @@ SPACING_SECONDS = 1.1
 
 def seed(url: str, samples: int) -> list[str]:
     """An on-call care manager, and patients each at the last item of an open PHQ-9."""
-    runtime = build_runtime(load_settings({"ENGAGE_DATABASE_URL": url}))
     phones = [f"+1312{3000000 + n:07d}" for n in range(samples)]
-    now = utcnow()
-    with session_scope(runtime.sessions) as session:
-        create_staff_user(session, role="care_manager", email="oncall@clinic.bench", phone=ON_CALL, on_call=True)
-        for n, phone in enumerate(phones):
-            patient = create_patient(session, {"first_name": "Bench", "last_name": str(n), "phone": phone,
-                                               "language": "es" if n % 2 else "en", "consent": {"sms": True}},
-                                     runtime.settings)
-            checkin = CheckIn(patient_id=patient.id, instrument="phq9", channel=Channel.SMS, current_item=8,
-                              status=CheckInStatus.IN_PROGRESS, scheduled_for=now, started_at=now,
-                              expires_at=now + timedelta(hours=24))
-            checkin.answers = [Answer(item_index=i, item_code=f"phq9_{i + 1}", value=1, answered_at=now)
-                               for i in range(8)]
-            session.add(checkin)
-    runtime.engine.dispose()
+    seed_open_checkins(url, phones, answered=8, staff={"role": "care_manager", "email": "oncall@clinic.bench",
+                                                       "phone": ON_CALL, "on_call": True})
     return phones
 
 

@@ -12,18 +12,11 @@ from __future__ import annotations
 
 import argparse
 import itertools
-from datetime import timedelta
 from urllib.parse import urlencode
 
 from twilio.request_validator import RequestValidator
 
-from bench.common import fresh_database, gunicorn, require_wrk, wrk
-from engage.checkins.models import CheckIn
-from engage.config import load_settings
-from engage.db import session_scope, utcnow
-from engage.enums import Channel, CheckInStatus
-from engage.patients.service import create_patient
-from engage.runtime import build_runtime
+from bench.common import fresh_database, gunicorn, require_wrk, seed_open_checkins, wrk
 
 AUTH_TOKEN = "bench-auth-token"
 PUBLIC_URL = "https://engage.bench"
@@ -32,18 +25,8 @@ ITEMS = 9
 
 
 def seed(url: str, patients: int) -> list[str]:
-    runtime = build_runtime(load_settings({"ENGAGE_DATABASE_URL": url}))
     phones = [f"+1312{2000000 + n:07d}" for n in range(patients)]
-    now = utcnow()
-    with session_scope(runtime.sessions) as session:
-        for n, phone in enumerate(phones):
-            patient = create_patient(session, {"first_name": "Bench", "last_name": str(n), "phone": phone,
-                                               "language": "es" if n % 3 == 0 else "en",
-                                               "consent": {"sms": True}}, runtime.settings)
-            session.add(CheckIn(patient_id=patient.id, instrument="phq9", channel=Channel.SMS,
-                                status=CheckInStatus.IN_PROGRESS, scheduled_for=now, started_at=now,
-                                expires_at=now + timedelta(hours=24)))
-    runtime.engine.dispose()
+    seed_open_checkins(url, phones)
     return phones
 
 

@@ -2,6 +2,9 @@
 from __future__ import annotations
 
 import enum
+import logging
+import sys
+import traceback
 from collections import namedtuple
 from contextlib import contextmanager
 from datetime import datetime, timezone
@@ -55,6 +58,19 @@ class Base(DeclarativeBase):
         datetime: UTCDateTime(),
         enum.Enum: Enum(enum.Enum, native_enum=False, length=32, values_callable=lambda e: [m.value for m in e]),
     }
+
+
+def log_failure(logger: logging.Logger, message: str, *args: object) -> None:
+    """Logs the exception being handled. A database error's message quotes row values (PostgreSQL's
+    DETAIL: a phone, an MRN), so for those only the error's type, its code and the frames are kept."""
+    error = sys.exc_info()[1]
+    if not isinstance(error, DBAPIError):
+        logger.exception(message, *args)
+        return
+    driver_error = error.orig
+    code = getattr(driver_error, "sqlstate", None) or getattr(driver_error, "sqlite_errorname", None)
+    logger.error(message + ": database error %s (SQLSTATE %s)\n%s", *args, type(driver_error).__name__, code,
+                 "".join(traceback.format_tb(error.__traceback__)))
 
 
 def utcnow() -> datetime:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from engage.messaging.keywords import Keyword, is_cancel, keyword_in
+from engage.messaging.keywords import Keyword, is_cancel, keyword_in, words_beside_keyword
 
 OPT_OUT, OPT_IN, HELP = Keyword.OPT_OUT, Keyword.OPT_IN, Keyword.HELP
 
@@ -86,7 +86,9 @@ def test_an_opt_out_type_twilio_does_not_name_leaves_the_text_to_decide(reported
 
 # Each way of asking to stop that the opt-out phrases cover, in the patient's own words.
 OWN_WORDS = [
-    ("en", "quit texting me"), ("en", "please don't text me"), ("en", "never contact us"),
+    ("en", "quit texting me"), ("en", "stop contacting us"), ("en", "stop texting"), ("en", "no more bugging pls"),
+    ("en", "please don't text me"), ("en", "do not message us anymore"), ("en", "dont txt me i said"),
+    ("en", "never text me again"),
     ("en", "stop sending me these reminders"), ("en", "stop texting any more messages"),
     ("en", "no more notifications"), ("en", "no more reminders please"),
     ("en", "take me off your list"), ("en", "remove my number from the contact list"),
@@ -120,7 +122,10 @@ LOOK_ALIKES = [
     "I need to stop by the pharmacy", "I stopped my medication", "my headaches won't stop", "I can't stop crying",
     "please call me, I want to stop taking my pills", "can you send me the address", "text me the time please",
     "no more pain since the new pills", "the end of the week works", "I quit smoking", "cancel my appointment",
+    "dont send me the bill, my insurance covers it", "you never text me back", "don't text me back later",
+    "stop contacting my daughter", "I never text much", "stop texting while driving",
     "no para de llover", "dejé de tomar la medicina", "no puedo parar de llorar", "no quiero ir a la cita",
+    "no quiero mensajes de voz, solo textos",
     "basta de dolor", "alto riesgo", "para mañana", "sí, a las 3", "yes I will be there",
 ]
 
@@ -129,6 +134,15 @@ LOOK_ALIKES = [
 def test_look_alikes_are_not_keywords(text):
     assert keyword_in(text, opted_out=False) is None
     assert keyword_in(text, opted_out=True) is None
+
+
+@pytest.mark.parametrize("text, beside", [
+    ("STOP", []), ("stop please", []), ("Stop stop STOP!", []), ("quit texting me thanks", []),
+    ("stop texting me, my chest hurts", ["my", "chest", "hurts"]), ("ayuda, me siento mal", ["me", "siento", "mal"]),
+    ("unsubscribe. also call me", ["also", "call", "me"]),
+])
+def test_the_words_beside_a_keyword_are_what_a_person_must_still_read(text, beside):
+    assert words_beside_keyword(text) == beside
 
 
 @pytest.mark.parametrize("text, cancel", [

@@ -24,3 +24,24 @@ def test_a_failure_on_a_patients_text_logs_neither_number_nor_words(client, auth
     assert "could not be interpreted" in logged  # the failure was logged, without the words
     assert patient.phone not in logged and patient.phone[2:] not in logged
     assert "my private words" not in logged
+
+
+def test_a_database_error_is_logged_without_the_row_values_it_quotes(factory, runtime, caplog):
+    from sqlalchemy import insert
+    from sqlalchemy.exc import IntegrityError
+
+    from engage.db import log_failure, session_scope
+    from engage.patients.models import Patient
+
+    patient = factory.patient(external_id="MRN-55821")
+    log = logging.getLogger("engage.test")
+    with caplog.at_level(logging.DEBUG):
+        try:
+            with session_scope(runtime.sessions) as session:
+                session.execute(insert(Patient).values(first_name="A", last_name="B", phone=patient.phone,
+                                                       external_id="MRN-55821", timezone="UTC"))
+        except IntegrityError:
+            log_failure(log, "storing a patient failed")
+    logged = "\n".join(record.getMessage() for record in caplog.records)
+    assert "storing a patient failed: database error" in logged
+    assert patient.phone not in logged and patient.phone[2:] not in logged and "55821" not in logged

@@ -5,6 +5,7 @@ from xml.sax.saxutils import escape, quoteattr
 
 from flask import Response, request, url_for
 
+from engage.bounds import MAX_ID
 from engage.messaging.inbound import InboundText, receive_text
 from engage.messaging.status import record_status
 from engage.web import db, runtime
@@ -21,30 +22,37 @@ def _twiml(replies) -> Response:
     return Response(f'<?xml version="1.0" encoding="UTF-8"?><Response>{body}</Response>', mimetype="application/xml")
 
 
+def _field(name: str, length: int, fallback: str | None = None) -> str:
+    """A signed field as the database can hold it: Twilio never sends more, a forged request may."""
+    value = request.form.get(name) or (request.form.get(fallback) if fallback else None) or ""
+    return value.replace("\x00", "")[:length]
+
+
+def _number(value: str | None) -> int | None:
+    return int(value) if value and value.isdigit() and int(value) <= MAX_ID else None
+
+
 @bp.post("/sms")
 def sms():
-    form = request.form
     inbound = InboundText(
-        sid=form.get("MessageSid") or form.get("SmsSid") or "",
-        from_number=form.get("From", ""),
-        to_number=form.get("To", ""),
-        body=form.get("Body", ""),
-        opt_out_type=form.get("OptOutType"),
+        sid=_field("MessageSid", 64, fallback="SmsSid"),
+        from_number=_field("From", 32),
+        to_number=_field("To", 32),
+        body=request.form.get("Body", ""),
+        opt_out_type=_field("OptOutType", 32) or None,
     )
     return _twiml(receive_text(runtime(), inbound))
 
 
 @bp.post("/status")
 def status():
-    form = request.form
-    sid = form.get("MessageSid") or form.get("SmsSid")
-    message_status = form.get("MessageStatus") or form.get("SmsStatus")
+    sid = _field("MessageSid", 64, fallback="SmsSid")
+    message_status = _field("MessageStatus", 32, fallback="SmsStatus")
     if sid and message_status:
-        error = form.get("ErrorCode")
         record_status(
             db(), runtime().settings, sid=sid, status=message_status,
-            error_code=int(error) if error and error.isdigit() else None,
-            idempotency_key=request.headers.get("I-Twilio-Idempotency-Token"),
-            message_id=request.args.get("m", type=int),
+            error_code=_number(request.form.get("ErrorCode")),
+            idempotency_key=(request.headers.get("I-Twilio-Idempotency-Token") or "")[:100] or None,
+            message_id=_number(request.args.get("m")),
         )
     return Response(status=204)

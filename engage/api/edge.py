@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import logging
-import traceback
 from functools import wraps
 from typing import Any, Callable
 
@@ -15,7 +14,7 @@ from engage.auth.models import StaffUser
 from engage.auth.permissions import Permission, allows
 from engage.auth.tokens import user_for_token
 from engage.bounds import MAX_ID, nul_errors
-from engage.db import unique_violation
+from engage.db import log_failure, unique_violation
 from engage.errors import Conflict, DomainError, Invalid, NotFound
 from engage.web import db
 
@@ -122,11 +121,7 @@ def render_integrity_error(error: IntegrityError):
 
 
 def render_database_error(error: DBAPIError):
-    # The driver's message quotes row values (PostgreSQL's DETAIL): only codes and frames are logged.
-    driver_error = error.orig
-    log.error("database error %s (SQLSTATE %s) at %s %s\n%s", type(driver_error).__name__,
-              getattr(driver_error, "sqlstate", None) or getattr(driver_error, "sqlite_errorname", None),
-              request.method, request.url_rule, "".join(traceback.format_tb(error.__traceback__)))
+    log_failure(log, "%s %s failed", request.method, request.url_rule)
     return error_response(500, "internal_error", "the request could not be completed")
 
 

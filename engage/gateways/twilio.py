@@ -63,6 +63,10 @@ def _http_client(settings: Settings) -> TwilioHttpClient:
     return http_client
 
 
+# The client logs every request's headers at INFO: noise in a worker's log, and nothing we need.
+logging.getLogger("twilio.http_client").setLevel(logging.WARNING)
+
+
 class TwilioGateway:
     def __init__(self, settings: Settings):
         self.client = Client(

@@ -19,13 +19,14 @@ from engage.checkins import service as checkins
 from engage.checkins.conversation import OutText, crisis_resources, say
 from engage.checkins.models import CheckIn
 from engage.config import Settings
-from engage.db import Prepared, session_scope, utcnow
+from engage.db import Prepared, log_failure, session_scope, utcnow
 from engage.enums import CampaignRunStatus, Channel, CheckInStatus, Direction, FlagKind, FlagPriority, MessageStatus
 from engage.flags.crisis import CrisisDecision, CrisisLevel, classify
 from engage.flags.service import note_patient_message, raise_flag
 from engage.instruments import get_instrument
 from engage.instruments.parsing import parse_reply
-from engage.messaging.keywords import Keyword, is_cancel, keyword_in
+from engage.instruments.scoring import is_safety_answer
+from engage.messaging.keywords import Keyword, is_cancel, keyword_in, words_beside_keyword
 from engage.messaging.models import Message
 from engage.messaging.outbox import outbound, queue_for_delivery
 from engage.outreach import replies as outreach
@@ -132,7 +133,7 @@ def receive_text(runtime: Runtime, text: InboundText) -> list[Reply]:
             return []  # Twilio delivered the same message twice: the second changes nothing
         log.error("inbound message %s could not be interpreted: integrity error", text.sid)
     except Exception:
-        log.exception("inbound message %s could not be interpreted", text.sid)
+        log_failure(log, "inbound message %s could not be interpreted", text.sid)
     _keep_for_replay(runtime, text)
     return []
 
@@ -148,7 +149,7 @@ def _keep_for_replay(runtime: Runtime, text: InboundText) -> None:
         with session_scope(runtime.sessions) as session:
             _flag_uninterpreted(session, runtime.settings, sender, message_id, text)
     except Exception:
-        log.exception("no flag could be raised for inbound message %s", message_id)
+        log_failure(log, "no flag could be raised for inbound message %s", message_id)
 
 
 def _flag_uninterpreted(session: Session, settings: Settings, sender: Sender | None, message_id: int,
@@ -192,11 +193,13 @@ def interpret(session: Session, settings: Settings, message_id: int, text: Inbou
         if keyword is Keyword.OPT_OUT:
             texts += _keyword(session, settings, sender.id, keyword, text, now)
         return texts
-    if keyword is not None:
-        return _keyword(session, settings, sender.id, keyword, text, now)
     seen = crisis.level is CrisisLevel.REVIEW
     if seen:
         _crisis(session, settings, sender, message_id, crisis)
+    if keyword is not None:
+        if not seen and len(words_beside_keyword(body)) >= 2:
+            note_patient_message(session, settings, sender.id, message_id, "more words beside a keyword")
+        return _keyword(session, settings, sender.id, keyword, text, now)
     if not sender.sms_consent:
         if not seen:
             note_patient_message(session, settings, sender.id, message_id,
@@ -222,8 +225,9 @@ def _conversation(session: Session, settings: Settings, sender: Sender, message_
             # Not an answer, but the patient said something: a person reads it as well as the re-prompt.
             note_patient_message(session, settings, sender.id, message_id, "a message during a check-in")
         return checkins.take_reply(session, settings, checkin, sender.id, language, message_id, body, now)
-    if _late_answer(session, sender.id, language, body):
-        return [say("checkin_expired", sms.SMS_CHECKIN_EXPIRED, language, clinic)]
+    late = _late_answer(session, sender.id, language, body)
+    if late is not None:
+        return _answer_after_close(session, settings, sender, message_id, late, seen)
     if not seen:
         note_patient_message(session, settings, sender.id, message_id, "message from the patient outside a check-in")
     return [say("patient_message_received", sms.SMS_MESSAGE_RECEIVED, language, clinic)]
@@ -271,13 +275,39 @@ def _answers_checkin(checkin: checkins.OpenCheckIn, language: str, body: str) ->
     return parse_reply(body, language, max(remaining, 1)) is not None
 
 
-def _late_answer(session: Session, patient_id: int, language: str, body: str) -> bool:
+@dataclass(frozen=True)
+class LateAnswer:
+    checkin_id: int
+    instrument: str
+    first_item: int
+    values: list[int]
+
+
+def _late_answer(session: Session, patient_id: int, language: str, body: str) -> LateAnswer | None:
+    """Answers to a check-in that expired before the patient finished it."""
     latest = session.scalar(select(CheckIn).where(CheckIn.patient_id == patient_id)
                             .order_by(CheckIn.id.desc()).limit(1))
     if latest is None or latest.status is not CheckInStatus.EXPIRED:
-        return False
-    remaining = len(get_instrument(latest.instrument).items) - len(latest.answers)
-    return parse_reply(body, language, max(remaining, 1)) is not None
+        return None
+    answered = len(latest.answers)
+    values = parse_reply(body, language, max(len(get_instrument(latest.instrument).items) - answered, 1))
+    return None if values is None else LateAnswer(latest.id, latest.instrument, answered, values)
+
+
+def _answer_after_close(session: Session, settings: Settings, sender: Sender, message_id: int, late: LateAnswer,
+                        seen: bool) -> list[OutText]:
+    """Too late to record, never too late to read: a person sees it, and a self-harm answer above 0
+    gets the same crisis path as one given in time."""
+    clinic, language = checkins.clinic(settings), sender.language
+    closed = say("checkin_expired", sms.SMS_CHECKIN_EXPIRED, language, clinic)
+    instrument = get_instrument(late.instrument)
+    if any(is_safety_answer(instrument, late.first_item + offset, value) for offset, value in enumerate(late.values)):
+        raise_flag(session, settings, kind=FlagKind.SUICIDE_RISK, patient_id=sender.id, checkin_id=late.checkin_id,
+                   message_id=message_id, reason="answered the self-harm question above 0 after the check-in closed")
+        return [crisis_resources(language, clinic), closed]
+    if not seen:
+        note_patient_message(session, settings, sender.id, message_id, "an answer after the check-in closed")
+    return [closed]
 
 
 def _keyword(session: Session, settings: Settings, patient_id: int, keyword: Keyword, text: InboundText,
@@ -316,7 +346,7 @@ def replay_uninterpreted(runtime: Runtime, now: datetime) -> tuple[int, int]:
                 _replay(session, runtime.settings, session.get(Message, message_id), now)
             done += 1
         except Exception:
-            log.exception("inbound message %s could not be interpreted again", message_id)
+            log_failure(log, "inbound message %s could not be interpreted again", message_id)
             failed += 1
     return done, failed
 

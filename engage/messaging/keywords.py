@@ -33,11 +33,17 @@ _OPT_OUT_TYPES = {"STOP": Keyword.OPT_OUT, "START": Keyword.OPT_IN, "HELP": Keyw
 # Words that wrap a keyword without changing it: "stop please", "STOP NOW!!", "ya basta".
 _COURTESY = r"(?:please|pls|plz|now|thanks|thank you|thx|ok|okay|por favor|porfa|ya|ahora|gracias)"
 _MESSAGES = r"(?:texts?|txts?|messages?|msgs?|sms|reminders?|notifications?|mensajes?|textos?|recordatorios?)"
-_SENDING = r"(?:texting|txting|messaging|msging|sending|contacting|bugging|text|txt|message|contact|send)"
+_TEXTING = r"(?:texting|txting|messaging|msging|contacting|bugging)"
+_TEXT = r"(?:text|txt|message|msg|contact)"
+# What may follow "don't text me" in a request to stop, as against "don't text me back" or "... the bill".
+_END_OF_REQUEST = r"(?= *$| (?:anymore|any more|again|ever|please|pls|thanks|thank you|ok|now|i|im|this|these|stop))"
 # Each pattern is a request about the messages themselves, never about a medicine, a pain or a place:
 # "I stopped my medication", "my headaches won't stop", "no para de llover" match none of them.
 _OPT_OUT_PHRASES = [
-    rf"\b(?:stop|quit|cease|no more|please dont|dont|do not|never) {_SENDING}(?: me| us)?\b",
+    rf"\b(?:stop|quit|cease|no more) {_TEXTING} (?:me|us)\b",
+    rf"\b(?:stop|quit|cease|no more) {_TEXTING}{_END_OF_REQUEST}",
+    rf"\b(?:please dont|dont|do not) {_TEXT} (?:me|us){_END_OF_REQUEST}",
+    rf"\bnever {_TEXT} (?:me|us) again\b",
     rf"\bstop (?:sending|texting) (?:me )?(?:these |this |your |any )?(?:more )?{_MESSAGES}\b",
     rf"\bno more {_MESSAGES}\b",
     r"\b(?:take|remove|delete|drop|get) (?:me|my (?:number|name|phone)) (?:off|from|out of) (?:of )?"
@@ -50,7 +56,7 @@ _OPT_OUT_PHRASES = [
     rf"\b(?:stop|quit|end|cancel) (?:my |these |this |the |all |all the |all these |your |ur |those |any )?"
     rf"(?:{_MESSAGES}|subscription)\b",
     rf"\b(?:ya )?no (?:quiero|deseo|necesito) (?:recibir |que me (?:manden|envien|escriban) )?(?:mas )?"
-    rf"(?:sus |los |estos |tus )?(?:mas )?{_MESSAGES}\b",
+    rf"(?:sus |los |estos |tus )?(?:mas )?{_MESSAGES}\b(?! de voz)",
     rf"\bno (?:me )?(?:manden|envien|mande|envie|escriban|escriba|mandes|envies|escribas) (?:mas )?"
     rf"(?:{_MESSAGES}|nada)\b",
     r"\bno me (?:manden|envien|escriban|contacten|llamen) mas\b",
@@ -72,7 +78,7 @@ _COURTESY_PATTERN = re.compile(rf"\b{_COURTESY}\b")
 def keyword_in(text: str, opted_out: bool, opt_out_type: str | None = None) -> Keyword | None:
     if opt_out_type and opt_out_type.upper() in _OPT_OUT_TYPES:
         return _OPT_OUT_TYPES[opt_out_type.upper()]
-    words = normalise(text).replace("don t", "dont").replace("do not", "dont")
+    words = _words(text)
     keyword, word = _single_keyword(words)
     if keyword is Keyword.OPT_IN and word in AMBIGUOUS_OPT_IN and not opted_out:
         return None
@@ -81,8 +87,19 @@ def keyword_in(text: str, opted_out: bool, opt_out_type: str | None = None) -> K
     return keyword
 
 
+def words_beside_keyword(text: str) -> list[str]:
+    """What the patient wrote besides the keyword or the request to stop (and courtesy words):
+    "stop texting me, my chest hurts" leaves words a person must read."""
+    rest = _COURTESY_PATTERN.sub(" ", _OPT_OUT_PATTERN.sub(" ", _words(text)))
+    return [word for word in rest.split() if word not in _BY_WORD]
+
+
 def is_cancel(text: str) -> bool:
     return normalise(text).replace(" ", "") in CANCEL_WORDS
+
+
+def _words(text: str) -> str:
+    return normalise(text).replace("don t", "dont").replace("do not", "dont")
 
 
 def _single_keyword(words: str) -> tuple[Keyword | None, str]:

@@ -31,6 +31,8 @@ def run_worker(settings: Settings, interval: float = DISPATCH_EVERY_SECONDS, par
     if parent is not None:
         scheduler.add_job(lambda: _exit_if_orphaned(parent), "interval", seconds=1, id="parent")
     stop_waker = start_urgent_waker(runtime.engine, lambda: deliver_urgent(runtime))
+    # A deployment stops workers with SIGTERM: finish cleanly (a pass in flight keeps its lease).
+    signal.signal(signal.SIGTERM, _stop)
     log.info("worker started: dispatching every %ss, urgent notices at once", interval)
     try:
         scheduler.start()
@@ -38,6 +40,12 @@ def run_worker(settings: Settings, interval: float = DISPATCH_EVERY_SECONDS, par
         pass
     finally:
         stop_waker.set()
+        scheduler.shutdown(wait=False)
+        log.info("worker stopped")
+
+
+def _stop(_signum, _frame) -> None:
+    raise SystemExit(0)
 
 
 def _exit_if_orphaned(parent: int) -> None:

@@ -18,7 +18,7 @@ from typing import Callable
 from sqlalchemy import and_, or_, select
 from sqlalchemy.orm import Session
 
-from engage.db import session_scope
+from engage.db import log_failure, session_scope
 from engage.enums import DispatchStatus, FlagKind
 from engage.flags.service import raise_flag
 from engage.runtime import Runtime
@@ -164,4 +164,4 @@ def _safely(step: Callable, runtime: Runtime, work, worker: str, now: datetime, 
         step(runtime, work, worker, now, handler)
     except Exception:
         # One bad row must not stop the others; its lease runs out and it is retried.
-        log.exception("dispatch %s failed", work)
+        log_failure(log, "dispatch %s failed", work)

@@ -4,7 +4,7 @@ from __future__ import annotations
 import logging
 from datetime import datetime
 
-from engage.db import utcnow
+from engage.db import log_failure, utcnow
 from engage.runtime import Runtime
 from engage.scheduling.dispatcher import run_pass
 from engage.scheduling.handlers import HANDLERS
@@ -19,7 +19,7 @@ def tick(runtime: Runtime, now: datetime, worker: str | None = None) -> int:
         plan_due_enrollments(runtime, now)
     except Exception:
         # Planning trouble must not hold up messages already due; the next tick plans again.
-        log.exception("planning enrollments failed")
+        log_failure(log, "planning enrollments failed")
     return run_pass(runtime, now, HANDLERS, worker)
 
 

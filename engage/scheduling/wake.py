@@ -14,7 +14,7 @@ from sqlalchemy import text
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
 
-from engage.db import utcnow
+from engage.db import log_failure, utcnow
 
 log = logging.getLogger(__name__)
 CHANNEL = "engage_urgent"
@@ -36,7 +36,7 @@ def listen_for_urgent(engine: Engine, on_wake: Callable[[], None], stop: threadi
         try:
             _listen_once(engine, on_wake, stop, timeout)
         except Exception:
-            log.exception("listening for urgent notices failed; listening again")
+            log_failure(log, "listening for urgent notices failed; listening again")
             stop.wait(1.0)
 
 
@@ -59,7 +59,7 @@ def poll_for_urgent(engine: Engine, on_wake: Callable[[], None], stop: threading
             if _urgent_due(engine):
                 on_wake()
         except Exception:
-            log.exception("looking for urgent notices failed")
+            log_failure(log, "looking for urgent notices failed")
 
 
 def _urgent_due(engine: Engine) -> bool:
