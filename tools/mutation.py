@@ -5,8 +5,8 @@ its own fast tests, and the scores (with every mutant still alive) are written i
     python tools/mutation.py keywords quiet  # only the modules whose name contains one of these
 
 A mutant that makes its tests fail, or hang past the per-test timeout, is killed; a timeout that
-mutmut itself records counts as killed too. A survivor is either listed in EXPLAINED below, with
-why no test can or should tell it apart, or printed as unexplained so that a test can be written.
+mutmut itself records counts as killed too. A survivor is either listed in mutation_survivors.py,
+with why no test can or should tell it apart, or printed as unexplained so that a test can be written.
 The exit status is 1 when a survivor is unexplained, a module scores under TARGET_SCORE, or a
 module could not be run; the table is written only when every module ran.
 """
@@ -15,6 +15,7 @@ from __future__ import annotations
 import datetime
 import os
 import re
+import runpy
 import shlex
 import shutil
 import sqlite3
@@ -65,46 +66,8 @@ TARGETS = (
             "tests/test_delivery_status.py::test_stop_between_planning_and_sending_cancels_the_rest",
             "tests/test_dispatch_workers.py::test_a_worker_killed_mid_send_never_causes_a_second_copy"),
            scope=("EMERGENCY_KINDS", "_MAY_LEAVE", "_may_send", "_still_to_send", "_after_quiet_hours", "_settle")),
+    Target("flags/crisis", "engage/flags/crisis.py", ("tests/test_crisis_classifier.py",)),
 )
-
-# Survivors that no test can or should kill, by file, original line and mutated line (both stripped).
-_FROZEN = ("Harmless: nothing assigns to or hashes these values; `frozen` documents that they are "
-           "results, not state.")
-_KEYWORD_NAME = ("Harmless: the name only labels the reply's message kind (`keyword_opt_out`) in the message "
-                 "log; nothing reads it back, and the keyword itself is compared by identity.")
-EXPLAINED: dict[tuple[str, str, str], str] = {
-    **{(path, "@dataclass(frozen=True)", "@dataclass(frozen=False)"): _FROZEN
-       for path in ("engage/instruments/scoring.py", "engage/checkins/conversation.py",
-                    "engage/scheduling/quiet_hours.py")},
-    ("engage/instruments/parsing.py", "@lru_cache(maxsize=None)", ""):
-        "Harmless: the cache only saves rebuilding the vocabulary for every reply.",
-    ("engage/instruments/parsing.py", "if choice.value < len(numbers):", "if choice.value <= len(numbers):"):
-        "Equivalent: every scale is 0-3 and every catalog has the four number words zero to three, so a "
-        "value never equals the count of number words.",
-    ("engage/messaging/keywords.py", 'OPT_OUT = "opt_out"', 'OPT_OUT = "XXopt_outXX"'): _KEYWORD_NAME,
-    ("engage/messaging/keywords.py", 'OPT_IN = "opt_in"', 'OPT_IN = "XXopt_inXX"'): _KEYWORD_NAME,
-    ("engage/messaging/keywords.py", 'HELP = "help"', 'HELP = "XXhelpXX"'): _KEYWORD_NAME,
-    ("engage/messaging/keywords.py",
-     'Keyword.OPT_OUT: {"stop", "stopall", "unsubscribe", "cancel", "end", "quit", "revoke", "optout",',
-     'Keyword.OPT_OUT: {"stop", "stopall", "XXunsubscribeXX", "cancel", "end", "quit", "revoke", "optout",'):
-        "Equivalent: the phrase `\\bunsubscribe\\b` opts out any text containing the word, alone or wrapped.",
-    ("engage/messaging/keywords.py",
-     'rf"\\bstop (?:sending|texting) (?:me )?(?:these |this |your |any )?(?:more )?{_MESSAGES}\\b",',
-     'rf"XX\\bstop (?:sending|texting) (?:me )?(?:these |this |your |any )?(?:more )?{_MESSAGES}\\bXX",'):
-        "Equivalent: the first phrase already matches every text this one matches (`stop sending`, "
-        "`stop texting` followed by anything).",
-    ("engage/messaging/keywords.py",
-     'words = normalise(text).replace("don t", "dont").replace("do not", "dont")',
-     'words = normalise(text).replace("don t", "dont").replace("XXdo notXX", "dont")'):
-        "Equivalent: every phrase that accepts `dont` also accepts `do not`.",
-    ("engage/scheduling/quiet_hours.py", "if start < end:", "if start <= end:"):
-        "Equivalent: `start == end` has already returned (no quiet hours).",
-    ("engage/scheduling/rate_limit.py",
-     ".values(next_slot=case((_RATES.c.next_slot > now, _RATES.c.next_slot), else_=now) + interval)",
-     ".values(next_slot=case((_RATES.c.next_slot >= now, _RATES.c.next_slot), else_=now) + interval)"):
-        "Equivalent: when the next free slot is exactly now, both branches give now.",
-}
-
 
 @dataclass(frozen=True)
 class Survivor:
@@ -115,7 +78,9 @@ class Survivor:
 
     @property
     def reason(self) -> str | None:
-        return EXPLAINED.get((self.path, self.before, self.after))
+        # Read at each use, so a reason written while a long run goes on is in the table it writes.
+        explained = runpy.run_path(str(Path(__file__).with_name("mutation_survivors.py")))["EXPLAINED"]
+        return explained.get((self.path, self.before, self.after))
 
 
 @dataclass(frozen=True)
@@ -204,7 +169,7 @@ def summary(result: Result) -> str:
 
 def survivor_line(survivor: Survivor) -> str:
     return (f"- `{survivor.path}:{survivor.line}`: `{survivor.before}` → `{survivor.after}`. "
-            f"{survivor.reason or 'UNEXPLAINED: write a test that kills it, or explain it here.'}")
+            f"{survivor.reason or 'UNEXPLAINED: kill it with a test, or explain it in tools/mutation_survivors.py.'}")
 
 
 def table(results: list[Result]) -> str:
