@@ -36,6 +36,9 @@ BEGIN, END = "<!-- mutation-table:begin -->", "<!-- mutation-table:end -->"
 TEST_TIMEOUT_SECONDS = 20
 # Each module's share of mutants killed, at the least.
 TARGET_SCORE = 0.9
+# mutmut 2.5.1 now and then stops mid-run ("Attribute Mutant.line is required"); run again, it
+# picks up from its cache the mutants it had not tested.
+ATTEMPTS = 3
 
 
 @dataclass(frozen=True)
@@ -135,11 +138,13 @@ def mutate(target: Target) -> Result:
                        "PYTHONPATH": os.pathsep.join([str(tree), str(tree / "tools")])}
         command = [sys.executable, "-m", "mutmut", "run", "--paths-to-mutate", target.path,
                    "--runner", _test_command(target, tree), "--simple-output", "--no-progress"]
-        finished = subprocess.run(command, cwd=tree, env=environment, capture_output=True, text=True)
-        # mutmut's exit status is a bit field: 1 is its own failure, the others report survivors.
-        if finished.returncode & 1:
-            raise MutationFailed(finished.stdout[-3000:] + finished.stderr[-3000:])
-        return _read_results(target, tree, environment)
+        for _ in range(ATTEMPTS):
+            finished = subprocess.run(command, cwd=tree, env=environment, capture_output=True, text=True)
+            # mutmut's exit status is a bit field: 1 is its own failure, the others report survivors.
+            if not finished.returncode & 1:
+                return _read_results(target, tree, environment)
+            print(f"mutmut stopped early on {target.name}; carrying on from its cache", flush=True)
+        raise MutationFailed(finished.stdout[-3000:] + finished.stderr[-3000:])
 
 
 def _read_results(target: Target, tree: Path, environment: dict[str, str]) -> Result:
