@@ -69,7 +69,8 @@ TARGETS = (
             "tests/test_delivery_status.py::test_stop_between_planning_and_sending_cancels_the_rest",
             "tests/test_dispatch_workers.py::test_a_worker_killed_mid_send_never_causes_a_second_copy"),
            scope=("EMERGENCY_KINDS", "_MAY_LEAVE", "_may_send", "_still_to_send", "_after_quiet_hours", "_settle")),
-    Target("flags/crisis", "engage/flags/crisis.py", ("tests/test_crisis_classifier.py",)),
+    Target("flags/crisis", "engage/flags/crisis.py",
+           ("tests/test_crisis_classifier.py", "tests/test_crisis_weighing.py")),
 )
 
 @dataclass(frozen=True)

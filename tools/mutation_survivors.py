@@ -9,7 +9,7 @@ _KEYWORD_NAME = ("Harmless: the name only labels the reply's message kind (`keyw
 EXPLAINED: dict[tuple[str, str, str], str] = {
     **{(path, "@dataclass(frozen=True)", "@dataclass(frozen=False)"): _FROZEN
        for path in ("engage/instruments/scoring.py", "engage/checkins/conversation.py",
-                    "engage/scheduling/quiet_hours.py")},
+                    "engage/scheduling/quiet_hours.py", "engage/flags/crisis.py")},
     ("engage/instruments/parsing.py", "@lru_cache(maxsize=None)", ""):
         "Harmless: the cache only saves rebuilding the vocabulary for every reply.",
     ("engage/instruments/parsing.py", "if choice.value < len(numbers):", "if choice.value <= len(numbers):"):
@@ -37,6 +37,21 @@ EXPLAINED: dict[tuple[str, str, str], str] = {
      ".values(next_slot=case((_RATES.c.next_slot > now, _RATES.c.next_slot), else_=now) + interval)",
      ".values(next_slot=case((_RATES.c.next_slot >= now, _RATES.c.next_slot), else_=now) + interval)"):
         "Equivalent: when the next free slot is exactly now, both branches give now.",
+    ("engage/flags/crisis.py", "LOOKBACK_WORDS = 12", "LOOKBACK_WORDS = 13"):
+        "Harmless: the window only bounds the search; the negation and subject patterns end at the crisis "
+        "words and reach back a cue plus at most NEGATION_REACH (4) or SUBJECT_REACH (6) words.",
+    ("engage/flags/crisis.py", "_RANK = {CrisisLevel.NONE: 0, CrisisLevel.REVIEW: 1, CrisisLevel.URGENT: 2}",
+     "_RANK = {CrisisLevel.NONE: 0, CrisisLevel.REVIEW: 1, CrisisLevel.URGENT: 3}"):
+        "Equivalent: only the order of the ranks is used, and 0 < 1 < 3 keeps it.",
+    ("engage/flags/crisis.py", 'preferred = (language or "").split("-")[0].casefold()',
+     'preferred = (language or "XXXX").split("-")[0].casefold()'):
+        "Equivalent: with no language, neither \"\" nor \"xxxx\" names a list, so no list is preferred.",
+    ("engage/flags/crisis.py", "best, best_key = NO_CRISIS, (0, False)", "best, best_key = NO_CRISIS, (0, True)"):
+        "Equivalent: any reading kept is review or urgent, ranked 1 or 2, above either starting key.",
+    ("engage/flags/crisis.py", "return kept if _RANK[kept[0]] < _RANK[level] else (level, None)",
+     "return kept if _RANK[kept[0]] <= _RANK[level] else (level, None)"):
+        "Harmless: only a review saying over review words differs, and the level stays review; the flag "
+        "then names the saying's list (\"idiom\") rather than the words' own.",
 }
 
 
