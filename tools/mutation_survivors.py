@@ -23,13 +23,8 @@ EXPLAINED: dict[tuple[str, str, str], str] = {
      'Keyword.OPT_OUT: {"stop", "stopall", "XXunsubscribeXX", "cancel", "end", "quit", "revoke", "optout",'):
         "Equivalent: the phrase `\\bunsubscribe\\b` opts out any text containing the word, alone or wrapped.",
     ("engage/messaging/keywords.py",
-     'rf"\\bstop (?:sending|texting) (?:me )?(?:these |this |your |any )?(?:more )?{_MESSAGES}\\b",',
-     'rf"XX\\bstop (?:sending|texting) (?:me )?(?:these |this |your |any )?(?:more )?{_MESSAGES}\\bXX",'):
-        "Equivalent: the first phrase already matches every text this one matches (`stop sending`, "
-        "`stop texting` followed by anything).",
-    ("engage/messaging/keywords.py",
-     'words = normalise(text).replace("don t", "dont").replace("do not", "dont")',
-     'words = normalise(text).replace("don t", "dont").replace("XXdo notXX", "dont")'):
+     'return normalise(text).replace("don t", "dont").replace("do not", "dont")',
+     'return normalise(text).replace("don t", "dont").replace("XXdo notXX", "dont")'):
         "Equivalent: every phrase that accepts `dont` also accepts `do not`.",
     ("engage/scheduling/quiet_hours.py", "if start < end:", "if start <= end:"):
         "Equivalent: `start == end` has already returned (no quiet hours).",
