@@ -5,7 +5,9 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import select
 
+from engage.db import utcnow
 from engage.enums import Channel
+from engage.patients.consent import request_sms_opt_in
 from engage.patients.models import ConsentEvent, Patient
 from engage.patients.service import record_consent
 
@@ -58,3 +60,17 @@ def test_opting_back_in_is_a_grant_after_the_revocation(factory, session):
     assert ledger(session, patient)[-2:] == [("sms", "revoked", "keyword", "STOP"),
                                              ("sms", "granted", "keyword", "START")]
     assert patient.sms_consent is True
+
+
+def test_stop_after_an_in_person_request_is_recorded_though_texts_were_already_off(factory, session, runtime):
+    # The STOP withdraws the patient's request to be texted again (CTIA), so it is a decision of its own.
+    staff = factory.staff()
+    patient = session.get(Patient, factory.patient(consent={"sms": True}).id)
+    record_consent(session, patient, Channel.SMS, False, "keyword", "STOP")
+    session.flush()
+    request_sms_opt_in(session, runtime.settings, patient, staff, utcnow())
+    assert record_consent(session, patient, Channel.SMS, False, "keyword", "STOP again") is not None
+    session.flush()
+    assert [action for _, action, _, _ in ledger(session, patient)] == [
+        "granted", "revoked", "opt_in_requested", "revoked"]
+    assert record_consent(session, patient, Channel.SMS, False, "keyword", "and again") is None
