@@ -2,13 +2,13 @@
 its own fast tests, and the scores (with every mutant still alive) are written into docs/testing.md.
 
     python tools/mutation.py                 # every module, then the table in docs/testing.md
-    python tools/mutation.py keywords quiet  # only the modules whose name contains one of these
+    python tools/mutation.py keywords quiet  # the modules whose name contains one of these; their rows only
 
 A mutant that makes its tests fail, or hang past the per-test timeout, is killed; a timeout that
 mutmut itself records counts as killed too. A survivor is either listed in mutation_survivors.py,
 with why no test can or should tell it apart, or printed as unexplained so that a test can be written.
 The exit status is 1 when a survivor is unexplained, a module scores under TARGET_SCORE, or a
-module could not be run; the table is written only when every module ran.
+module could not be run. A run of some modules replaces only their rows and survivors in the table.
 """
 from __future__ import annotations
 
@@ -191,10 +191,36 @@ def table(results: list[Result]) -> str:
     return "\n".join(lines)
 
 
-def write_table(text: str) -> None:
+def refreshed(block: str, results: list[Result]) -> str | None:
+    """The table in the document with the rows and survivors of these modules replaced, or None when
+    a module has no row yet (a full run writes the table first)."""
+    by_name, paths = {r.target.name: r for r in results}, {r.target.path for r in results}
+    rows = {line.split("|")[1].strip() for line in block.splitlines() if line.startswith("| ")}
+    if not set(by_name) <= rows:
+        return None
+    lines = []
+    for line in block.splitlines():
+        if line.startswith("| ") and line.split("|")[1].strip() in by_name:
+            line = summary(by_name[line.split("|")[1].strip()])
+        elif line.startswith("Rerun on ") or (line.startswith("- `") and line[3:].split(":")[0] in paths):
+            continue
+        elif line.startswith("Last run: "):
+            line += f"\nRerun on {datetime.date.today().isoformat()}: {', '.join(by_name)}."
+        lines.append(line)
+    lines += [survivor_line(survivor) for result in results for survivor in result.survivors]
+    if lines.count("- none") and lines[-1] != "- none":
+        lines.remove("- none")
+    return "\n".join(lines)
+
+
+def write_table(results: list[Result], every_module: bool) -> None:
     document = DOC.read_text(encoding="utf-8")
-    pattern = re.compile(re.escape(BEGIN) + ".*?" + re.escape(END), re.DOTALL)
-    DOC.write_text(pattern.sub(lambda _: f"{BEGIN}\n{text}\n{END}", document), encoding="utf-8")
+    pattern = re.compile(re.escape(BEGIN) + "\n?(.*?)\n?" + re.escape(END), re.DOTALL)
+    block = table(results) if every_module else refreshed(pattern.search(document).group(1), results)
+    if block is None:
+        print("the table has no row for one of these modules yet: run every module once (make mutation)")
+        return
+    DOC.write_text(pattern.sub(lambda _: f"{BEGIN}\n{block}\n{END}", document), encoding="utf-8")
 
 
 def main(argv: list[str]) -> int:
@@ -211,10 +237,9 @@ def main(argv: list[str]) -> int:
             continue
         results.append(result)
         print(summary(result), *map(survivor_line, result.survivors), sep="\n", flush=True)
-    text = table(results)
-    print(text)
-    if len(results) == len(TARGETS):
-        write_table(text)
+    print(table(results))
+    if results and not failed:
+        write_table(results, every_module=len(results) == len(TARGETS))
     unexplained = [s for r in results for s in r.survivors if s.reason is None]
     below = [r.target.name for r in results if r.score < TARGET_SCORE]
     if below:
