@@ -101,14 +101,16 @@ def test_a_text_for_a_patient_who_opted_out_is_cancelled_at_night_not_held_for_t
     assert dispatch_of(runtime, message_id).status is DispatchStatus.DONE
 
 
+@pytest.mark.parametrize("resources", [(MessageStatus.SENT, "SM" + "0" * 32), (MessageStatus.SENDING, None)],
+                         ids=["sent", "in doubt after a worker died"])
 def test_a_retried_batch_whose_crisis_resources_already_went_holds_the_rest_for_the_morning(factory, twilio,
-                                                                                              runtime):
-    # The provider failed after the resources left: what is left is an ordinary text, and waits.
+                                                                                              runtime, resources):
+    # The resources left (or may have): what is left is an ordinary text, and waits.
     patient = factory.patient()
     crisis, item = queue_batch(runtime, patient, ("crisis_resources", "checkin_item"), NIGHT)
     with session_scope(runtime.sessions) as session:
         sent = session.get(Message, crisis)
-        sent.status, sent.provider_sid = MessageStatus.SENT, "SM" + "0" * 32
+        sent.status, sent.provider_sid = resources
     tick(runtime, NIGHT)
     assert twilio.sms_to(patient.phone) == [] and not handed_over(runtime, item)
     held = dispatch_of(runtime, item)
