@@ -40,9 +40,11 @@ def test_the_patients_language_picks_between_two_lists_reading_it_alike(language
         assert (decision.level, decision.matched) == (URGENT, words)
 
 
-def test_a_long_quote_is_cut_to_eighty_characters():
+def test_a_long_quote_is_cut_to_eighty_characters_and_one_of_eighty_is_kept_whole():
     text = "how many extraordinarilylongbrandnamepills ofthesuperstrengthkindtheygaveme wouldittaketo kill me"
     assert len(classify(text, "en").matched) == 80
+    eighty = "how many extraordinarilyl ofthesuperstrengthkindtheygaveme wouldittaketo kill me"
+    assert len(eighty) == 80 and classify(eighty, "en").matched == eighty
 
 
 def test_every_language_is_compiled_before_the_first_text():

@@ -47,6 +47,11 @@ EXPLAINED: dict[tuple[str, str, str], str] = {
      "return kept if _RANK[kept[0]] <= _RANK[level] else (level, None)"):
         "Harmless: only a review saying over review words differs, and the level stays review; the flag "
         "then names the saying's list (\"idiom\") rather than the words' own.",
+    ("engage/flags/crisis.py",
+     'words = " ".join(original[sources[0][0]:sources[-1][1]].split()) if sources else ""',
+     'words = " ".join(original[sources[0][0]:sources[-1][1]].split()) if sources else "XXXX"'):
+        "Equivalent: every matched span holds at least one of the patient's words, and each has its place "
+        "in the text (only the line's closing mark has none), so `sources` is never empty.",
 }
 
 
