@@ -141,6 +141,23 @@ def test_negations_other_people_and_everyday_words_lower_concepts_as_they_lower_
     assert (decision.level, decision.category) == (level, category)
 
 
+@pytest.mark.parametrize("text, level, category", [
+    ("called my mom just to hear her voice one last time", URGENT, "goodbye"),
+    ("my dad said goodbye to his friends one last time", REVIEW, "third_person"),
+    ("at school my daughter cut herself again", REVIEW, "third_person"),
+])
+def test_another_person_is_the_subject_where_a_clause_begins_or_herself_says_so(text, level, category):
+    """Texts drop the "i": "my mom" after a verb is whom the patient called, not who says goodbye."""
+    decision = classify(text, "en")
+    assert (decision.level, decision.category) == (level, category)
+
+
+def test_words_a_phrase_reads_at_review_stay_there_unless_more_is_said_elsewhere():
+    assert (classify("i got a gun yesterday", "en").level, classify("i got a gun yesterday", "en").category) == (
+        REVIEW, "distress")
+    assert classify("i got a gun yesterday. its loaded", "en").level is URGENT
+
+
 def test_a_together_rule_naming_no_listed_concept_is_reported():
     data = {"matches": {"urgent": {"explicit": ["kill myself"]}}, "concepts": {"death": ["die"]},
             "together": {"urgent": {"dying": ["first_person", "dyng"]}},

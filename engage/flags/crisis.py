@@ -13,13 +13,14 @@ would be lethal": looking up, and dying). The same negations, idioms and other p
 """
 from __future__ import annotations
 
+import re
 from bisect import bisect_left
 from collections import Counter
 from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import NamedTuple
 
-from engage.flags.lexicon import FIRST_PERSON, LANGUAGES, Lexicon, Line, Together, load, tokens
+from engage.flags.lexicon import CLAUSE_END, FIRST_PERSON, LANGUAGES, Lexicon, Line, Together, load, tokens
 
 EXCERPT_CHARS = 80
 # How far back a negation or another person may stand: the cue's own words and the words it reaches over.
@@ -95,18 +96,18 @@ class _Reading:
     @property
     def lowered(self) -> list[tuple[CrisisLevel, str, int, int]]:
         if self._lowered is None:
-            self._lowered = [(CrisisLevel(r.level), r.category, m.start(), m.end())
+            self._lowered = [(CrisisLevel(r.level), r.category, start, end)
                              for r in self.lexicon.lowered.candidates(self.line.words)
-                             for m in r.pattern.finditer(self.line.text)]
+                             for start, end in r.spans(self.line.text)]
         return self._lowered
 
 
 def _phrases(reading: _Reading):
     lexicon, line = reading.lexicon, reading.line
     for rule in lexicon.matches.candidates(line.words):
-        for match in rule.pattern.finditer(line.text):
-            level, category = _weighed(lexicon, line, CrisisLevel(rule.level), match.span(), reading.lowered)
-            yield level, category or rule.category, match.start(), match.end()
+        for start, end in rule.spans(line.text):
+            level, category = _weighed(lexicon, line, CrisisLevel(rule.level), (start, end), reading.lowered)
+            yield level, category or rule.category, start, end
 
 
 class _Found(NamedTuple):
@@ -120,46 +121,54 @@ class _Found(NamedTuple):
 
 def _concepts(reading: _Reading, phrases: list):
     """The `together` rules whose concepts the line names within TOGETHER_WORDS words, the first
-    urgent one only (one is enough). Words the phrases read at review stay at review: a clinician
-    listed them so."""
+    urgent one only (one is enough)."""
     lexicon, line = reading.lexicon, reading.line
-    found = sorted(_Found(_word(line, m.start()), _word(line, m.end()) - 1, rule.category, m.start(), m.end())
-                   for rule in lexicon.concepts.candidates(line.words) for m in rule.pattern.finditer(line.text))
+    candidates = lexicon.concepts.candidates(line.words)
+    # Only the wordings of concepts some rule could still use are looked for.
+    possible = {rule.category for rule in candidates}
+    needed = {c for rule in lexicon.together if possible.issuperset(rule.concepts) for c in rule.concepts}
+    found = sorted(_Found(_word(line, start), _word(line, end) - 1, rule.category, start, end)
+                   for rule in candidates if rule.category in needed for start, end in rule.spans(line.text))
     named = {f.concept for f in found}
     rules = [rule for rule in lexicon.together if named.issuperset(rule.concepts)]
     if not rules:
         return
     # Whose words they are is weighed again for all the concepts together: "busqué cómo ahorcarse"
     # reads "ahorcarse" as someone else's, but the looking up is the patient's.
-    heard = reading.lowered + [match for match in phrases
-                               if match[0] is CrisisLevel.REVIEW and match[1] != SOMEONE_ELSE]
+    reviewed = [match for match in phrases if match[0] is CrisisLevel.REVIEW and match[1] != SOMEONE_ELSE]
     weighed: dict[_Found, tuple[CrisisLevel, str | None]] = {}
 
     def level_of(f: _Found) -> tuple[CrisisLevel, str | None]:
         if f.concept == FIRST_PERSON:  # a cue, never lowered
             return CrisisLevel.URGENT, None
         if f not in weighed:
-            weighed[f] = _weighed(lexicon, line, CrisisLevel.URGENT, (f.start, f.end), heard, whose=False)
+            weighed[f] = _weighed(lexicon, line, CrisisLevel.URGENT, (f.start, f.end), reading.lowered, whose=False)
         return weighed[f]
 
     for rule in rules:
-        judged = _judged_together(lexicon, line, rule, [f for f in found if f.concept in rule.concepts], level_of)
+        judged = _judged_together(lexicon, line, rule, [f for f in found if f.concept in rule.concepts], level_of,
+                                  reviewed)
         if judged is not None:
             yield judged
             if judged[0] is CrisisLevel.URGENT:
                 return
 
 
-def _judged_together(lexicon: Lexicon, line: Line, rule: Together, found: list[_Found], level_of):
-    """The rule's best reading over every window of TOGETHER_WORDS words, or None."""
+def _judged_together(lexicon: Lexicon, line: Line, rule: Together, found: list[_Found], level_of, reviewed: list):
+    """The rule's best reading over every window of TOGETHER_WORDS words, or None. Concepts all in
+    words a phrase read at review stay at review ("bought a gun"): a clinician listed them so; one
+    more concept elsewhere may still make them urgent ("got a gun yesterday, its loaded")."""
     best = None
     for opening in found:
         window = [f for f in found if opening.first <= f.first and f.last <= opening.first + TOGETHER_WORDS]
         chosen = _chosen(rule, window, level_of)
         if chosen is None:
             continue
-        level, category, span, core = chosen
-        if level is CrisisLevel.URGENT and _about_another(lexicon, line, core):
+        level, category, span, core, taken = chosen
+        within = _within_one(taken, reviewed)
+        if level is CrisisLevel.URGENT and within is not None:
+            level, category = CrisisLevel.REVIEW, within
+        elif level is CrisisLevel.URGENT and _about_another(lexicon, line, core):
             level, category = CrisisLevel.REVIEW, SOMEONE_ELSE
         level = min(level, CrisisLevel(rule.level), key=_RANK.get)
         if best is None or _RANK[level] > _RANK[best[0]]:
@@ -172,8 +181,8 @@ def _judged_together(lexicon: Lexicon, line: Line, rule: Together, found: list[_
 def _chosen(rule: Together, window: list[_Found], level_of):
     """The rule's concepts in one window: the least lowered wording of each, no two on the same words
     (a first-person word may be part of another). Returns the level the most lowered of them leaves,
-    its category, where they all stand and where the words other than first-person ones stand; None
-    if a concept is missing."""
+    its category, where they all stand, where the words other than first-person ones stand, and
+    those wordings; None if a concept is missing."""
     taken: list[_Found] = []
     cues: list[_Found] = []
     level, category = CrisisLevel.URGENT, None
@@ -196,7 +205,15 @@ def _chosen(rule: Together, window: list[_Found], level_of):
             level, category = weakest
     everything = taken + cues
     return (level, category, (min(f.start for f in everything), max(f.end for f in everything)),
-            (min(f.start for f in taken), max(f.end for f in taken)))
+            (min(f.start for f in taken), max(f.end for f in taken)), taken)
+
+
+def _within_one(taken: list[_Found], reviewed: list) -> str | None:
+    """The category of a review phrase that takes in every one of the concepts' wordings, if any."""
+    for _, category, start, end in reviewed:
+        if all(start < f.end and f.start < end for f in taken):
+            return category
+    return None
 
 
 def _overlap(a: _Found, b: _Found) -> bool:
@@ -205,10 +222,20 @@ def _overlap(a: _Found, b: _Found) -> bool:
 
 def _about_another(lexicon: Lexicon, line: Line, span: tuple[int, int]) -> bool:
     """Another person is the subject just before the concepts read together ("my husband bought a
-    rope"), and nothing among them is about "me"; a first-person word before them is not enough."""
+    rope"), and nothing among them is about "me". Texts drop the "i", so another person named with
+    more than a pronoun counts only where a clause begins: in "called my mom to hear her voice one
+    last time" she is not the one saying goodbye; "he", "she" and "who" are always someone's subject,
+    and "herself" says whose the words are wherever the subject stands."""
     start, end = span
     before = line.starts[max(0, bisect_left(line.starts, start) - LOOKBACK_WORDS)]
-    return _about_someone_else(lexicon, line.text, before, start, end)
+    if lexicon.their_own.search(line.text, start, end) and not lexicon.first_person.search(line.text, start, end):
+        return True
+    subject = _subject(lexicon, line.text, before, start, end)
+    if subject is None:
+        return False
+    previous = line.text[:subject.start(1)].split()
+    return (len(subject.group(1).split()) == 1 or not previous or previous[-1] == CLAUSE_END
+            or previous[-1] in lexicon.clause_words)
 
 
 def _word(line: Line, position: int) -> int:
@@ -235,10 +262,17 @@ def _weighed(lexicon: Lexicon, line: Line, level: CrisisLevel, span: tuple[int, 
 
 def _about_someone_else(lexicon: Lexicon, text: str, before: int, start: int, end: int) -> bool:
     """Another person is the subject just before the words, and nothing in or before them is about "me"."""
+    return _subject(lexicon, text, before, start, end) is not None
+
+
+def _subject(lexicon: Lexicon, text: str, before: int, start: int, end: int) -> re.Match[str] | None:
+    """Another person named just before the words (group 1), when nothing in them or between is about "me"."""
     if lexicon.first_person.search(text, start, end):
-        return False
+        return None
     subject = lexicon.subject.match(text, before, start)
-    return subject is not None and not lexicon.first_person.search(text, subject.start(1), subject.end(1))
+    if subject is None or lexicon.first_person.search(text, subject.start(2), subject.end(2)):
+        return None
+    return subject
 
 
 def _excerpt(original: str, line: Line, start: int, end: int) -> str:

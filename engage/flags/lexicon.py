@@ -41,7 +41,14 @@ class Rule:
     level: str
     category: str
     phrase: str
-    pattern: re.Pattern[str]
+    pattern: re.Pattern[str]  # " phrase": the leading space lets the engine skip straight to where words begin
+
+    def spans(self, text: str):
+        """Where the phrase stands in a line, from a word's start to past its last word's space."""
+        position = 0
+        while (found := self.pattern.search(text, position)) is not None:
+            yield found.start() + 1, found.end()
+            position = max(found.end() - 1, found.start() + 1)  # the space after one match begins the next
 
 
 @dataclass(frozen=True, eq=False)
@@ -96,6 +103,8 @@ class Lexicon:
     negated_before: re.Pattern[str]
     negated_after: re.Pattern[str]
     subject: re.Pattern[str]
+    clause_words: frozenset[str]  # words after which a subject may stand, besides a sentence's start
+    their_own: re.Pattern[str]  # "herself", "himself": the words are about someone else
     first_person: re.Pattern[str]
     unused_forms: frozenset[str]
     unused_concepts: frozenset[str]
@@ -189,10 +198,17 @@ def compile_lexicon(language: str, data: dict) -> Lexicon:
         matches=matches, lowered=lowered, concepts=concepts, together=together,
         negated_before=re.compile(rf"(?<= )(?:{cues})(?:{between}){{0,{NEGATION_REACH}}}\Z"),
         negated_after=re.compile(rf"(?:{before_answer}){{0,2}}(?:\| )?(?:{answers})(?=\| )"),
-        subject=re.compile(rf"(?s).*(?<= )(?:{subjects})((?:{ANY_WORD}){{0,{SUBJECT_REACH}}})\Z"),
-        first_person=re.compile(rf"(?<= )(?:{reader.alternatives(others['first_person'])})"),
+        subject=re.compile(rf"(?s).*(?<= )((?:{subjects}))((?:{ANY_WORD}){{0,{SUBJECT_REACH}}})\Z"),
+        clause_words=frozenset(w for word in others.get("clause_words", []) for w in spell(word)),
+        their_own=_any_of(reader, others.get("their_own", [])),
+        first_person=_any_of(reader, others["first_person"]),
         unused_forms=frozenset(data.get("forms", {})) - reader.used_forms,
         unused_concepts=frozenset(named) - {name for rule in together for name in rule.concepts})
+
+
+def _any_of(reader: PhraseReader, phrases: list[str]) -> re.Pattern[str]:
+    """Any of the phrases, where a word begins; a pattern that finds nothing when there are none."""
+    return re.compile(rf"(?<= )(?:{reader.alternatives(phrases)})") if phrases else re.compile(r"(?!)")
 
 
 def _together(sections: dict, named: dict) -> tuple[Together, ...]:
@@ -203,7 +219,8 @@ def _together(sections: dict, named: dict) -> tuple[Together, ...]:
         for category, concepts in categories.items():
             unknown = [name for name in concepts if name not in named]
             if unknown or not set(concepts) - {FIRST_PERSON}:
-                raise LexiconError(f"together: {category} names no concept but {FIRST_PERSON} or one not listed: {unknown}")
+                raise LexiconError(f"together: {category} names no concept but {FIRST_PERSON}, "
+                                   f"or one not listed: {unknown}")
             rules.append(Together(level, category, tuple(concepts)))
     return tuple(rules)
 
@@ -215,7 +232,7 @@ def _rules(sections: dict, reader: PhraseReader, levels: tuple[str, ...]) -> Rul
             raise LexiconError(f"level {level!r} is not one of {levels}")
         for category, phrases in categories.items():
             for phrase in phrases:
-                pattern = re.compile(rf"(?<= )(?:{reader.regex(phrase)})")
+                pattern = re.compile(rf" (?:{reader.regex(phrase)})")
                 anchors = reader.anchors(phrase)
                 index = len(rules)
                 rules.append(Rule(level, category, phrase, pattern))
