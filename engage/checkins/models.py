@@ -107,6 +107,8 @@ class Outcome(Base):
     safety_event: Mapped[bool] = mapped_column(default=False)
     positive_screen: Mapped[bool] = mapped_column(default=False)
     source: Mapped[str] = mapped_column(String(32))
+    # The sending system's id for a result recorded through the API: a result sent twice is kept once.
+    external_id: Mapped[str | None] = mapped_column(String(64), unique=True)
     note: Mapped[str | None] = mapped_column(Text)
     completed_at: Mapped[datetime]
     recorded_at: Mapped[datetime] = mapped_column(default=utcnow)
