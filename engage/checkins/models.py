@@ -95,7 +95,11 @@ class Outcome(Base):
     """A scored (or, when partial, unscored) result that care managers review."""
 
     __tablename__ = "outcomes"
-    __table_args__ = (Index("ix_outcomes_patient_completed", "patient_id", "completed_at"),)
+    __table_args__ = (
+        Index("ix_outcomes_patient_completed", "patient_id", "completed_at"),
+        # The caseload's baseline and latest score: one seek each, however long the history.
+        Index("ix_outcomes_patient_instrument_completed", "patient_id", "instrument", "completed_at"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     patient_id: Mapped[int] = mapped_column(ForeignKey("patients.id"))
