@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from flask import Blueprint
 
-from engage.api import edge, openapi
+from engage.api import edge, openapi, registry, staff
 from engage.checkins.api import bp as checkins_bp
 from engage.checkins.enrollment_api import bp as enrollments_bp
 from engage.flags.api import bp as flags_bp
@@ -12,6 +12,6 @@ from engage.patients.api import bp as patients_bp
 
 api_blueprint = Blueprint("api", __name__, url_prefix="/api/v1")
 edge.install(api_blueprint)
-for area in (patients_bp, checkins_bp, enrollments_bp, flags_bp, outreach_bp):
+for area in (patients_bp, checkins_bp, enrollments_bp, flags_bp, outreach_bp, staff.bp, registry.bp):
     api_blueprint.register_blueprint(area)
 api_blueprint.add_url_rule("/openapi.json", "openapi", openapi.serve)

@@ -78,10 +78,14 @@ def record_outcome(patient_id: int):
       requestBody: {content: {application/json: {schema: RecordOutcomeSchema}}}
       responses:
         201: {content: {application/json: {schema: OutcomeSchema}}}
-        422: {description: Invalid fields, named in "fields"}
+        200:
+          description: This external id was recorded before with the same result; nothing new is recorded
+          content: {application/json: {schema: OutcomeSchema}}
+        409: {description: This external id names a different result}
+        422: {description: 'Invalid fields, named in "fields" (a completed_at in the future among them)'}
     """
     data = parse(RecordOutcomeSchema())
     patient = get_patient(db(), patient_id)
-    outcome = outcomes.record_external(db(), runtime().settings, patient, now=utcnow(), **data)
-    record_access(db(), current_user(), "create", "outcome", [patient.id], outcome.id)
-    return jsonify(_outcome.dump(outcome)), 201
+    outcome, new = outcomes.record_external(db(), runtime().settings, patient, now=utcnow(), **data)
+    record_access(db(), current_user(), "create" if new else "read", "outcome", [patient.id], outcome.id)
+    return jsonify(_outcome.dump(outcome)), 201 if new else 200

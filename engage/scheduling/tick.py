@@ -5,6 +5,7 @@ import logging
 from datetime import datetime
 
 from engage.db import log_failure, utcnow
+from engage.flags.escalation import escalate_due_flags
 from engage.runtime import Runtime
 from engage.scheduling.dispatcher import run_pass
 from engage.scheduling.handlers import HANDLERS
@@ -14,12 +15,17 @@ log = logging.getLogger(__name__)
 
 
 def tick(runtime: Runtime, now: datetime, worker: str | None = None) -> int:
-    """Plans what enrollments make due, then carries out everything due; returns how many dispatches ran."""
+    """Plans what enrollments make due and escalates unacknowledged urgent flags, then carries out
+    everything due; returns how many dispatches ran."""
     try:
         plan_due_enrollments(runtime, now)
     except Exception:
         # Planning trouble must not hold up messages already due; the next tick plans again.
         log_failure(log, "planning enrollments failed")
+    try:
+        escalate_due_flags(runtime.sessions, runtime.settings, now)
+    except Exception:
+        log_failure(log, "escalating urgent flags failed")
     return run_pass(runtime, now, HANDLERS, worker)
 
 
