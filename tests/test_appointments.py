@@ -13,7 +13,7 @@ from engage.outreach.appointments import REMINDER
 from engage.outreach.models import Appointment
 from engage.outreach.replies import handle_appointment_reply
 from engage.patients.models import Patient
-from engage.scheduling.models import Dispatch
+from engage.outbox.models import Dispatch
 from tests.factories import rows
 from tests.phone import Phone
 

@@ -24,7 +24,7 @@ from engage.patients.models import Patient
 from engage.runtime import build_runtime
 from engage.scheduling import planner
 from engage.scheduling.dispatcher import claim_due
-from engage.scheduling.models import Dispatch
+from engage.outbox.models import Dispatch
 from engage.scheduling.planner import plan_due_enrollments
 from tests.factories import Factory, rows
 

@@ -7,7 +7,7 @@ from engage.api.edge import current_user, json_body, parse, parse_query, require
 from engage.audit.service import record_access
 from engage.auth.permissions import Permission
 from engage.flags import service
-from engage.flags.schemas import AssignSchema, FlagQuery, FlagSchema, NoteSchema, ResolveSchema
+from engage.api.schemas.flags import AssignSchema, FlagQuery, FlagSchema, NoteSchema, ResolveSchema
 from engage.web import db
 
 bp = Blueprint("flags", __name__)

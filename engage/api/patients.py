@@ -8,7 +8,7 @@ from engage.audit.service import record_access
 from engage.auth.permissions import Permission
 from engage.db import utcnow
 from engage.patients import consent, service
-from engage.patients.schemas import (
+from engage.api.schemas.patients import (
     ConsentEventSchema, PatientChangesSchema, PatientListQuery, PatientPageSchema, PatientSchema,
 )
 from engage.web import db, runtime

@@ -7,7 +7,7 @@ from engage.api.edge import current_user, parse, requires
 from engage.audit.service import record_access
 from engage.auth.permissions import Permission
 from engage.checkins import outcomes, service
-from engage.checkins.schemas import CheckInSchema, OutcomeSchema, RecordOutcomeSchema
+from engage.api.schemas.checkins import CheckInSchema, OutcomeSchema, RecordOutcomeSchema
 from engage.db import utcnow
 from engage.patients.service import get_patient
 from engage.web import db, runtime

@@ -8,7 +8,7 @@ from engage.audit.service import record_access
 from engage.auth.permissions import Permission
 from engage.db import utcnow
 from engage.outreach import appointments, campaigns, progress
-from engage.outreach.schemas import (
+from engage.api.schemas.outreach import (
     AppointmentQuery, AppointmentSchema, AppointmentUpdateSchema, CampaignRunSchema, CampaignSchema, NoShowSchema,
     RunQuery,
 )

@@ -7,7 +7,7 @@ from engage.api.edge import current_user, parse, requires
 from engage.audit.service import record_access
 from engage.auth.permissions import Permission
 from engage.checkins import enrollments
-from engage.checkins.schemas import EnrollmentSchema
+from engage.api.schemas.checkins import EnrollmentSchema
 from engage.db import utcnow
 from engage.patients.service import get_patient
 from engage.web import db
