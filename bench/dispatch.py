@@ -22,11 +22,10 @@ from sqlalchemy import insert, select
 from bench.common import fresh_database
 from engage.config import load_settings
 from engage.enums import Channel, Direction, DispatchStatus, MessageStatus
-from engage.outbox.models import Message
+from engage.outbox.models import Dispatch, Message
 from engage.outbox.queue import SEND_MESSAGES
-from engage.runtime import build_runtime
-from engage.outbox.models import Dispatch
 from engage.outbox.rate_limit import SendRateLimiter
+from engage.runtime import build_runtime
 from tests.twilio_loopback import ACCOUNT_SID, AUTH_TOKEN, running_twilio
 
 NOON = datetime(2026, 12, 1, 18, 0, tzinfo=timezone.utc)

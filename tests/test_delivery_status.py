@@ -8,10 +8,9 @@ from sqlalchemy import select
 from engage.db import utcnow
 from engage.enums import Channel, DispatchStatus, MessageStatus
 from engage.flags.models import Flag
-from engage.outbox.models import Message, MessageStatusEvent
+from engage.outbox.models import Dispatch, Message, MessageStatusEvent
 from engage.outbox.queue import outbound
 from engage.patients.models import Patient
-from engage.outbox.models import Dispatch
 from tests.phone import Phone
 from tests.twilio_loopback import AUTH_TOKEN
 from tests.twilio_signing import post_signed_url

@@ -10,8 +10,8 @@ from engage.checkins.models import CheckIn, Outcome
 from engage.db import utcnow
 from engage.enums import CheckInStatus
 from engage.flags.models import Flag
-from engage.sms.inbound import replay_uninterpreted
 from engage.outbox.models import Message
+from engage.sms.inbound import replay_uninterpreted
 from tests.factories import rows
 from tests.phone import Phone
 
