@@ -14,7 +14,7 @@ from engage.enums import FlagKind
 from engage.flags.escalation import escalate_due_flags
 from engage.flags.models import Flag
 from engage.flags.service import URGENT_NOTICE, raise_flag
-from engage.messaging.models import Message
+from engage.outbox.models import Message
 from engage.runtime import build_runtime
 from engage.scheduling.tick import tick
 from tests.factories import rows

@@ -1,18 +1,17 @@
 """/api/v1/caseload and /api/v1/patients/<id>/episodes: treatment episodes and their treat-to-target status."""
 from __future__ import annotations
 
-from flask import Blueprint, jsonify
+from flask import Blueprint
 from marshmallow import Schema, fields, validate
 
-from engage.api.edge import current_user, parse, parse_query, requires
-from engage.audit.service import record_access
+from engage.api.edge import Audit, endpoint
 from engage.auth.permissions import Permission
 from engage.bounds import Id
 from engage.db import utcnow
 from engage.enums import CaseloadStatus, DischargeReason
 from engage.patients.service import get_patient
 from engage.registry import episodes
-from engage.registry.caseload import SORTS, caseload
+from engage.checkins.caseload import SORTS, caseload
 from engage.web import db, runtime
 
 bp = Blueprint("registry", __name__)
@@ -70,8 +69,9 @@ _episode = EpisodeSchema()
 
 
 @bp.get("/caseload")
-@requires(Permission.READ_PATIENTS)
-def read_caseload():
+@endpoint(Permission.READ_PATIENTS, query=CaseloadQuery(), answer=CaseloadPageSchema(),
+          audit=Audit("list", "caseload", patients=lambda page: [row.patient_id for row in page["data"]]))
+def read_caseload(query: dict) -> dict:
     """One row per patient in an open episode, with the treat-to-target status, a page at a time.
     ---
     get:
@@ -80,13 +80,12 @@ def read_caseload():
       responses:
         200: {content: {application/json: {schema: CaseloadPageSchema}}}
     """
-    rows, next_offset = caseload(db(), runtime().settings, utcnow(), **parse_query(CaseloadQuery()))
-    record_access(db(), current_user(), "list", "caseload", [row.patient_id for row in rows])
-    return jsonify(CaseloadPageSchema().dump({"data": rows, "next_offset": next_offset}))
+    rows, next_offset = caseload(db(), runtime().settings, utcnow(), **query)
+    return {"data": rows, "next_offset": next_offset}
 
 
 @bp.get("/patients/<int:patient_id>/episodes")
-@requires(Permission.READ_PATIENTS)
+@endpoint(Permission.READ_PATIENTS, answer=_episode, audit=Audit("list", "episode"))
 def list_episodes(patient_id: int):
     """The patient's episodes of care, newest first.
     ---
@@ -95,15 +94,12 @@ def list_episodes(patient_id: int):
       responses:
         200: {content: {application/json: {schema: {type: object, properties: {data: {type: array, items: EpisodeSchema}}}}}}
     """
-    patient = get_patient(db(), patient_id)
-    found = episodes.list_episodes(db(), patient.id)
-    record_access(db(), current_user(), "list", "episode", [patient.id])
-    return jsonify(data=_episode.dump(found, many=True))
+    return episodes.list_episodes(db(), get_patient(db(), patient_id).id)
 
 
 @bp.post("/patients/<int:patient_id>/episodes/<int:episode_id>/discharge")
-@requires(Permission.WRITE_PATIENTS)
-def discharge(patient_id: int, episode_id: int):
+@endpoint(Permission.WRITE_PATIENTS, body=DischargeSchema(), answer=_episode, audit=Audit("discharge", "episode"))
+def discharge(patient_id: int, episode_id: int, body: dict):
     """Close an episode: remission held, moved on, or lost to follow-up.
     ---
     post:
@@ -113,7 +109,4 @@ def discharge(patient_id: int, episode_id: int):
         200: {content: {application/json: {schema: EpisodeSchema}}}
         409: {description: The episode is already closed}
     """
-    data = parse(DischargeSchema())
-    episode = episodes.discharge(db(), get_patient(db(), patient_id).id, episode_id, data["reason"], utcnow())
-    record_access(db(), current_user(), "discharge", "episode", [patient_id], episode.id)
-    return jsonify(_episode.dump(episode))
+    return episodes.discharge(db(), get_patient(db(), patient_id).id, episode_id, body["reason"], utcnow())

@@ -1,11 +1,10 @@
 """/api/v1/staff: who works here, and who is on call for urgent flags (admins only)."""
 from __future__ import annotations
 
-from flask import Blueprint, jsonify
+from flask import Blueprint
 from marshmallow import Schema, fields
 
-from engage.api.edge import current_user, parse, requires
-from engage.audit.service import record_access
+from engage.api.edge import Audit, endpoint
 from engage.auth import service
 from engage.auth.permissions import Permission
 from engage.enums import Role
@@ -37,7 +36,7 @@ _staff = StaffSchema()
 
 
 @bp.get("/staff")
-@requires(Permission.MANAGE_STAFF)
+@endpoint(Permission.MANAGE_STAFF, answer=_staff)
 def list_staff():
     """Every staff user, oldest first, with who is on call.
     ---
@@ -46,12 +45,13 @@ def list_staff():
       responses:
         200: {content: {application/json: {schema: StaffListSchema}}}
     """
-    return jsonify(data=_staff.dump(service.list_staff(db()), many=True))
+    return service.list_staff(db())
 
 
 @bp.patch("/staff/<int:staff_id>")
-@requires(Permission.MANAGE_STAFF)
-def update_staff(staff_id: int):
+@endpoint(Permission.MANAGE_STAFF, body=OnCallSchema(), answer=_staff,
+          audit=Audit("update", "staff", patients=lambda _user: [None], fields=True))
+def update_staff(staff_id: int, body: dict):
     """Put a staff user on call, or take them off.
     ---
     patch:
@@ -62,7 +62,4 @@ def update_staff(staff_id: int):
         404: {description: No such staff user}
         422: {description: "Not a care manager or admin, no phone, or inactive"}
     """
-    data = parse(OnCallSchema())
-    user = service.set_on_call(service.get_staff_user(db(), staff_id), data["on_call"])
-    record_access(db(), current_user(), "update", "staff", [None], user.id, {"on_call": user.on_call})
-    return jsonify(_staff.dump(user))
+    return service.set_on_call(service.get_staff_user(db(), staff_id), body["on_call"])

@@ -20,7 +20,7 @@ from engage.db import session_scope
 from engage.enums import FlagStatus, Role
 from engage.flags.models import Flag, FlagEvent
 from engage.flags.service import URGENT_NOTICE
-from engage.messaging.outbox import outbound, queue_for_delivery
+from engage.outbox.queue import outbound, queue_for_delivery
 
 BATCH = 100
 NOTICE_KIND = "staff_notice"

@@ -12,7 +12,7 @@ from engage.db import utcnow
 from engage.enums import FlagKind, FlagPriority, FlagStatus
 from engage.errors import Conflict, Invalid, NotFound
 from engage.flags.models import Flag, FlagEvent
-from engage.messaging.outbox import outbound, queue_for_delivery
+from engage.outbox.queue import outbound, queue_for_delivery
 
 URGENT_KINDS = frozenset({FlagKind.SUICIDE_RISK, FlagKind.CRISIS_LANGUAGE})
 # Staff notices name no patient and no score: a phone screen is not a private place.

@@ -12,7 +12,7 @@ from engage.auth.models import StaffUser
 from engage.config import Settings
 from engage.enums import Channel, ConsentAction
 from engage.errors import Conflict
-from engage.messaging.outbox import outbound, queue_for_delivery
+from engage.outbox.queue import outbound, queue_for_delivery
 from engage.patients.models import ConsentEvent, Patient
 from messages import translate
 from messages.sms import SMS_OPT_IN_INVITATION

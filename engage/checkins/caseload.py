@@ -16,7 +16,7 @@ from engage.checkins.models import Outcome
 from engage.config import Settings
 from engage.enums import CaseloadStatus, Direction, FlagStatus
 from engage.flags.models import Flag
-from engage.messaging.models import Message
+from engage.outbox.models import Message
 from engage.patients.models import Patient
 from engage.registry.models import Episode
 
