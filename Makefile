@@ -3,8 +3,9 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+MUTATION_STAMP := $(VENV)/.installed-mutation
 
-.PHONY: run test install catalogs clean coverage
+.PHONY: run test install catalogs clean coverage mutation
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -40,6 +41,15 @@ coverage: catalogs
 	$(BIN)/pip install --quiet -e '.[test,coverage]'
 	rm -f .coverage .coverage.*
 	$(BIN)/python -m pytest -q --cov --cov-report=term $(PYTEST_ARGS)
+
+$(MUTATION_STAMP): $(STAMP)
+	$(BIN)/pip install --quiet -e '.[test,mutation]'
+	touch $(MUTATION_STAMP)
+
+# Mutation testing of the safety modules, each against its own tests; writes the table in
+# docs/testing.md. Takes most of an hour, so it is not part of CI. MODULES=keywords runs one.
+mutation: catalogs $(MUTATION_STAMP)
+	$(BIN)/python tools/mutation.py $(MODULES)
 
 clean:
 	rm -rf $(VENV) instance .pytest_cache

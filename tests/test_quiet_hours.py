@@ -15,7 +15,7 @@ from engage.db import session_scope
 from engage.enums import DispatchStatus, MessageStatus
 from engage.outbox.models import Dispatch, Message
 from engage.outbox.queue import outbound, queue_for_delivery
-from engage.outbox.quiet_hours import QuietHours, for_patient, is_quiet, next_allowed_time
+from engage.outbox.quiet_hours import QuietHours, _offset_change, for_patient, is_quiet, next_allowed_time
 from engage.scheduling.tick import tick
 from tests.phone import Phone
 
@@ -141,6 +141,23 @@ def test_a_half_hour_clock_change_is_followed_too():
     allowed = next_allowed_time(local(2026, 10, 4, 1, 0, zone=lord_howe), lord_howe, time(22, 0), time(2, 15))
     assert allowed == datetime(2026, 10, 3, 15, 30, tzinfo=UTC)
     assert allowed.astimezone(lord_howe).time() == time(2, 30)
+
+
+def test_a_window_ending_a_second_into_the_skipped_hour_opens_the_moment_the_clock_jumps():
+    # 01:59:59 CST is 07:59:59 UTC; at 08:00:00 UTC the clock reads 03:00 CDT, past the 02:00:01 end.
+    assert next_allowed_time(local(2026, 3, 8, 1, 59, 59), CHICAGO, EVENING, time(2, 0, 1)) == datetime(
+        2026, 3, 8, 8, 0, tzinfo=UTC)
+
+
+@pytest.mark.parametrize("zone, change", [
+    ("America/Chicago", datetime(2026, 3, 8, 8, 0, tzinfo=UTC)),
+    ("America/Chicago", datetime(2026, 11, 1, 7, 0, tzinfo=UTC)),
+    ("Australia/Lord_Howe", datetime(2026, 10, 3, 15, 30, tzinfo=UTC)),
+])
+@pytest.mark.parametrize("before, after", [(1, 1), (1, 2), (2, 1), (3, 3), (3599, 1), (1, 5400), (40_000, 40_001)])
+def test_the_instant_clocks_change_is_found_to_the_second_whatever_the_bounds(zone, change, before, after):
+    found = _offset_change(change - timedelta(seconds=before), change + timedelta(seconds=after), ZoneInfo(zone))
+    assert found == change
 
 
 @pytest.mark.parametrize("due, expected", [

@@ -53,7 +53,7 @@ def test_all_at_once(reply, language):
     [
         "", "   ", "4", "9", "10", "12", "-1", "2.5", "1/2", "#2", "yes", "no", "maybe", "sometimes", "half",
         "la mitad", "several days and nearly every day", "2 several days", "1 2 0 3 1 2 1 0 2 thanks",
-        "STOP", "help", "1 2 4 3 1 2 1 0 2", "1 2 0", "12031210", "1203121022",
+        "STOP", "help", "1 2 4 3 1 2 1 0 2", "1 2 0", "12031210", "1203121022", "2X",
     ],
 )
 def test_anything_else_is_not_understood(reply):
@@ -80,7 +80,7 @@ def test_the_difficulty_question_has_its_own_words():
 
 
 def test_there_must_be_something_left_to_answer():
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="^there must be at least one item left to answer$"):
         parse_reply("1", "en", remaining=0)
 
 

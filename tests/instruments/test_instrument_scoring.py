@@ -173,3 +173,18 @@ def test_item9_safety_answer(value, expected):
 def test_safety_answer_outside_the_scale_is_rejected():
     with pytest.raises(ValueError):
         is_safety_answer(PHQ9, 8, 4)
+
+
+# Definitions and callers are code: a rejection must say which item and what was allowed, so the
+# mistake can be found from the log line alone.
+@pytest.mark.parametrize("call, message", [
+    (lambda: score(PHQ9, [4] + [0] * 8), "phq9_1: answer must be 0-3, got 4"),
+    (lambda: score(PHQ9, [0] * 8 + [True]), "phq9_9: answer must be a whole number, got True"),
+    (lambda: score(PHQ9, [0] * 8), "phq9: expected 9 answers (or 10 with the closing item), got 8"),
+    (lambda: score(get_instrument("gad7"), [0] * 6), "gad7: expected 7 answers, got 6"),
+    (lambda: severity_for(PHQ9, 28), "phq9: total must be 0-27, got 28"),
+])
+def test_a_rejection_names_the_item_and_what_was_allowed(call, message):
+    with pytest.raises(ValueError) as rejected:
+        call()
+    assert str(rejected.value) == message

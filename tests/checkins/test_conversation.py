@@ -1,0 +1,144 @@
+"""The check-in conversation as the engine decides it, without a database: what each reply records,
+whether it is a safety event, and which texts go back, in which order and of which kind (delivery
+exempts some kinds from STOP and quiet hours, so a kind is part of the contract)."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pytest
+
+from engage.checkins.conversation import Progress, opening, take_reply
+from engage.clinic import Clinic
+from engage.instruments import get_instrument
+from engage.sms.render import OutText, crisis_resources, render
+
+PHQ9, GAD7 = get_instrument("phq9"), get_instrument("gad7")
+CLINIC = Clinic("Riverside Family Medicine", "(312) 555-0100")
+
+
+@dataclass(frozen=True)
+class Reply:
+    """The engine's turn, with its steps as the SMS channel words them."""
+
+    new_answers: tuple[int, ...]
+    texts: list[OutText]
+    failed_replies: int
+    finished: bool
+    safety_event: bool
+
+
+def reply(text: str, answered: int = 0, failed: int = 0, language: str = "en", instrument=PHQ9) -> Reply:
+    turn = take_reply(Progress(instrument, language, answered, failed), text)
+    return Reply(turn.new_answers, render(turn.steps, language, CLINIC), turn.failed_replies, turn.finished,
+                 turn.safety_event)
+
+
+def kinds(turn) -> list[str]:
+    return [text.kind for text in turn.texts]
+
+
+def test_one_answer_is_recorded_and_the_next_question_follows():
+    turn = reply("2", answered=4, failed=1)
+    assert turn.new_answers == (2,)
+    assert kinds(turn) == ["checkin_item"] and turn.texts[0].body.startswith("Q6/9:")
+    assert (turn.finished, turn.safety_event, turn.failed_replies) == (False, False, 0)
+
+
+def test_the_first_answer_asks_the_second_question():
+    turn = reply("0")
+    assert turn.new_answers == (0,) and turn.texts[0].body.startswith("Q2/9:")
+
+
+@pytest.mark.parametrize("item9, safety", [("1", True), ("2", True), ("3", True), ("0", False)])
+def test_the_last_answer_thanks_the_patient_after_resources_when_item9_is_positive(item9, safety):
+    turn = reply(item9, answered=8)
+    assert turn.new_answers == (int(item9),) and turn.finished
+    assert turn.safety_event is safety
+    assert kinds(turn) == (["crisis_resources", "checkin_thanks"] if safety else ["checkin_thanks"])
+    assert "Riverside Family Medicine" in turn.texts[-1].body
+
+
+@pytest.mark.parametrize("text, safety", [
+    ("0 0 0 0 0 0 0 0 2", True), ("3,3,3,3,3,3,3,3,1", True), ("000000003", True),
+    ("0 0 0 0 0 0 0 2 0", False), ("3 0 0 0 0 0 0 0 0", False), ("3 3 3 3 3 3 3 3 0", False),
+])
+def test_item9_positive_inside_an_all_at_once_reply_sends_resources_first(text, safety):
+    turn = reply(text)
+    assert len(turn.new_answers) == 9 and turn.finished
+    assert turn.safety_event is safety
+    assert kinds(turn) == (["crisis_resources", "checkin_thanks"] if safety else ["checkin_thanks"])
+
+
+@pytest.mark.parametrize("answered, text, safety", [
+    (3, "0 1 0 0 0 1", True), (3, "0 0 0 0 1 0", False), (3, "1 0 0 0 0 0", False),
+    (7, "0 2", True), (7, "2 0", False), (1, "0 0 0 0 0 0 0 3", True),
+])
+def test_answering_every_remaining_item_after_some_progress_finishes_and_checks_item9(answered, text, safety):
+    turn = reply(text, answered=answered)
+    assert list(turn.new_answers) == [int(value) for value in text.split()]
+    assert turn.finished and turn.safety_event is safety
+    assert kinds(turn) == (["crisis_resources", "checkin_thanks"] if safety else ["checkin_thanks"])
+
+
+@pytest.mark.parametrize("answered, text", [(3, "0 0 0 0 0 0 0 0 1"), (3, "0 0 0 0 1"), (7, "0 0 1")])
+def test_after_some_progress_a_reply_for_the_wrong_number_of_items_is_not_understood(answered, text):
+    turn = reply(text, answered=answered)
+    assert turn.new_answers == () and not turn.safety_event and not turn.finished
+
+
+def test_several_answers_short_of_the_end_are_not_understood():
+    # Only one answer or all the remaining ones: anything in between could be misread.
+    turn = reply("1 1", answered=0)
+    assert turn.new_answers == () and kinds(turn)[0] == "reprompt"
+
+
+@pytest.mark.parametrize("answered", [0, 4, 8])
+@pytest.mark.parametrize("text", ["maybe", "9", "I want to die", "1 2", ""])
+def test_an_unreadable_reply_records_nothing_and_is_never_a_safety_event(answered, text):
+    # Crisis wording in free text is the inbound path's to judge, by its own rules; the check-in
+    # engine only reads answers, so a reply it cannot read never raises a safety event.
+    turn = reply(text, answered=answered)
+    assert turn.new_answers == () and not turn.finished
+    assert turn.safety_event is False
+    assert kinds(turn)[0] == "reprompt" and "crisis_resources" not in kinds(turn)
+    assert turn.texts[1].body.startswith(f"Q{answered + 1}/9:")
+
+
+def test_the_first_unreadable_reply_asks_again_and_later_ones_give_the_clinic_phone():
+    first = reply("banana", failed=0)
+    assert first.failed_replies == 1
+    assert first.texts[0].body.startswith("Sorry") and "(312) 555-0100" not in first.texts[0].body
+    for failed in (1, 2, 5):
+        again = reply("banana", failed=failed)
+        assert again.failed_replies == failed + 1
+        assert "(312) 555-0100" in again.texts[0].body
+
+
+def test_a_readable_reply_starts_the_count_of_unreadable_ones_again():
+    assert reply("1", failed=3).failed_replies == 0
+
+
+def test_gad7_has_no_safety_item():
+    turn = reply("3 3 3 3 3 3 3", instrument=GAD7)
+    assert turn.finished and not turn.safety_event and kinds(turn) == ["checkin_thanks"]
+
+
+def test_crisis_resources_are_their_own_kind_and_give_988_911_and_the_clinic():
+    # delivery.EMERGENCY_KINDS exempts exactly this kind from STOP and quiet hours.
+    text = crisis_resources("en", CLINIC)
+    assert text.kind == "crisis_resources"
+    assert "988" in text.body and "911" in text.body and "(312) 555-0100" in text.body
+
+
+def test_crisis_resources_in_spanish():
+    text = reply("2", answered=8, language="es").texts[0]
+    assert text.kind == "crisis_resources" and "988" in text.body and "Riverside Family Medicine" in text.body
+    assert text.body != crisis_resources("en", CLINIC).body
+
+
+def test_the_opening_is_the_intro_then_the_question_the_patient_is_at():
+    intro, first = render(opening(PHQ9), "en", CLINIC)
+    assert (intro.kind, first.kind) == ("checkin_intro", "checkin_item")
+    assert intro.body.startswith("Riverside Family Medicine:") and "9 short questions" in intro.body
+    assert first.body.startswith("Q1/9:")
+    assert render(opening(PHQ9, answered=3), "en", CLINIC)[1].body.startswith("Q4/9:")

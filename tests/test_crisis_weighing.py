@@ -1,0 +1,51 @@
+"""How the words around crisis wording weigh on it: a saying lowers only the words it takes in,
+another person as the subject makes it a review, and the patient's language breaks a tie between
+the lists. The corpus tests accept review for harmless texts; these hold the exact decisions."""
+from __future__ import annotations
+
+import pytest
+
+from engage.flags.crisis import NO_CRISIS, CrisisLevel, classify, prepare
+from engage.flags.lexicon import LANGUAGES, load
+
+URGENT, REVIEW = CrisisLevel.URGENT, CrisisLevel.REVIEW
+
+
+@pytest.mark.parametrize("text", ["i want to end it with my boyfriend",
+                                  "i'm going to die of boredom in this waiting room", "im killing myself laughing"])
+def test_an_everyday_saying_is_no_crisis_at_all(text):
+    assert classify(text, "en") == NO_CRISIS
+
+
+@pytest.mark.parametrize("text", ["killing myself laughing i want to die", "i want to die killing myself laughing",
+                                  "killing myself laughing want to die"])
+def test_a_saying_beside_crisis_wording_leaves_it_urgent(text):
+    decision = classify(text, "en")
+    assert (decision.level, decision.matched, decision.category) == (URGENT, "want to die", "explicit")
+
+
+@pytest.mark.parametrize("text, words", [("my cousin committed suicide last year", "suicide"),
+                                         ("my brother wants to die", "wants to die")])
+def test_someone_elses_crisis_is_a_review_about_a_third_person(text, words):
+    decision = classify(text, "en")
+    assert (decision.level, decision.category) == (REVIEW, "third_person")
+    assert words in decision.matched
+
+
+@pytest.mark.parametrize("language, words", [("es", "quiero morir"), ("es-MX", "quiero morir"), ("ES", "quiero morir"),
+                                             ("en", "want to die"), (None, "want to die"), ("fr", "want to die")])
+def test_the_patients_language_picks_between_two_lists_reading_it_alike(language, words):
+    for text in ("i want to die, quiero morir", "quiero morir, i want to die"):
+        decision = classify(text, language)
+        assert (decision.level, decision.matched) == (URGENT, words)
+
+
+def test_a_long_quote_is_cut_to_eighty_characters():
+    text = "how many extraordinarilylongbrandnamepills ofthesuperstrengthkindtheygaveme wouldittaketo kill me"
+    assert len(classify(text, "en").matched) == 80
+
+
+def test_every_language_is_compiled_before_the_first_text():
+    load.cache_clear()
+    prepare()
+    assert load.cache_info().currsize == len(LANGUAGES)
