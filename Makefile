@@ -31,7 +31,9 @@ run: catalogs
 	@echo
 	$(BIN)/engage serve --port 5000 --with-scheduler
 
+# The layers first (pyproject.toml [tool.importlinter]): an upward import fails before any test runs.
 test: catalogs
+	$(BIN)/lint-imports
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 # Line and branch coverage of the suite, the console script's own processes included.

@@ -22,11 +22,10 @@ from sqlalchemy import insert, select
 from bench.common import fresh_database
 from engage.config import load_settings
 from engage.enums import Channel, Direction, DispatchStatus, MessageStatus
-from engage.messaging.models import Message
-from engage.messaging.outbox import SEND_MESSAGES
+from engage.outbox.models import Dispatch, Message
+from engage.outbox.queue import SEND_MESSAGES
+from engage.outbox.rate_limit import SendRateLimiter
 from engage.runtime import build_runtime
-from engage.scheduling.models import Dispatch
-from engage.scheduling.rate_limit import SendRateLimiter
 from tests.twilio_loopback import ACCOUNT_SID, AUTH_TOKEN, running_twilio
 
 NOON = datetime(2026, 12, 1, 18, 0, tzinfo=timezone.utc)
@@ -35,10 +34,11 @@ import sys, time
 from datetime import datetime
 from pathlib import Path
 from engage.config import load_settings
+from engage.gateways import gateway_for
 from engage.runtime import build_runtime
 from engage.scheduling.tick import tick
 runtime = build_runtime(load_settings())
-runtime.gateway  # connect before the race starts
+gateway_for(runtime)  # connect before the race starts
 while not Path(sys.argv[1]).exists():
     time.sleep(0.005)
 print(tick(runtime, datetime.fromisoformat(sys.argv[2]), worker=sys.argv[3]))

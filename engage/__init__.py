@@ -9,6 +9,7 @@ from engage.runtime import Runtime, build_runtime
 
 def create_app(settings: Settings | None = None, runtime: Runtime | None = None) -> Flask:
     """The only way an app comes to life: configuration in, blueprints registered, nothing else."""
+    import engage.models  # noqa: F401  (every mapper configured before the first request)
     from engage import web
     from engage.api import api_blueprint
     from webhooks import twilio_blueprint

@@ -54,6 +54,8 @@ def _migrated_settings() -> Settings:
 
 
 def _runtime(ctx: click.Context) -> Runtime:
+    import engage.models  # noqa: F401  (every mapper configured before the first session)
+
     if ctx.obj is None:
         ctx.obj = build_runtime(_settings())
         _require_schema(ctx.obj.engine)
@@ -242,7 +244,7 @@ def simulate(ctx, phone: str, url: str, instrument: str | None) -> None:
 def replay_inbound(ctx) -> None:
     """Interpret stored texts that a fault left uninterpreted; replies go out through the outbox."""
     from engage.db import utcnow
-    from engage.messaging.inbound import replay_uninterpreted
+    from engage.sms.inbound import replay_uninterpreted
 
     done, failed = replay_uninterpreted(_runtime(ctx), utcnow())
     click.echo(f"{done} text(s) interpreted, {failed} still failing")

@@ -62,6 +62,12 @@ class Settings:
     default_region: str = "US"
     urgent_ack_minutes: int = 15
     target_week: int = 10
+    # Treat-to-target thresholds (SPEC "Caseload status"), on the episode's instrument.
+    response_percent: int = 50
+    partial_response_percent: int = 25
+    remission_below: int = 5
+    not_improving_score: int = 10
+    recent_score_weeks: int = 4
     quiet_start: time = time(20, 0)
     quiet_end: time = time(8, 0)
     checkin_reminder_hours: float = 4.0
@@ -135,6 +141,11 @@ def load_settings(environ: dict[str, str] | None = None) -> Settings:
         default_region=env.get("ENGAGE_DEFAULT_REGION") or defaults.default_region,
         urgent_ack_minutes=_int(env, "ENGAGE_URGENT_ACK_MINUTES", defaults.urgent_ack_minutes),
         target_week=_int(env, "ENGAGE_TARGET_WEEK", defaults.target_week),
+        response_percent=_int(env, "ENGAGE_RESPONSE_PERCENT", defaults.response_percent),
+        partial_response_percent=_int(env, "ENGAGE_PARTIAL_RESPONSE_PERCENT", defaults.partial_response_percent),
+        remission_below=_int(env, "ENGAGE_REMISSION_BELOW", defaults.remission_below),
+        not_improving_score=_int(env, "ENGAGE_NOT_IMPROVING_SCORE", defaults.not_improving_score),
+        recent_score_weeks=_int(env, "ENGAGE_RECENT_SCORE_WEEKS", defaults.recent_score_weeks),
         quiet_start=_parse_hhmm(env.get("ENGAGE_QUIET_START", "20:00"), "ENGAGE_QUIET_START"),
         quiet_end=_parse_hhmm(env.get("ENGAGE_QUIET_END", "08:00"), "ENGAGE_QUIET_END"),
         checkin_reminder_hours=_float(env, "ENGAGE_CHECKIN_REMINDER_HOURS", defaults.checkin_reminder_hours),

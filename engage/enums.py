@@ -113,3 +113,20 @@ class DispatchStatus(StrEnum):
     DONE = "done"
     FAILED = "failed"
     CANCELLED = "cancelled"
+
+
+class DischargeReason(StrEnum):
+    REMISSION_HELD = "remission_held"
+    MOVED_ON = "moved_on"
+    LOST_TO_FOLLOW_UP = "lost_to_follow_up"
+
+
+class CaseloadStatus(StrEnum):
+    """Treat-to-target, in the order the rules are tried (SPEC: first match wins)."""
+
+    REMISSION = "remission"
+    RESPONSE = "response"
+    NOT_IMPROVING = "not_improving"
+    PARTIAL_RESPONSE = "partial_response"
+    NO_RECENT_SCORE = "no_recent_score"
+    IN_TREATMENT = "in_treatment"

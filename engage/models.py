@@ -1,16 +1,20 @@
-"""Every model, imported in one place so the metadata (and Alembic) sees the whole schema."""
+"""Every model, imported in one place so the metadata (and Alembic) sees the whole schema.
+
+The processes' entry points import it (the app factory, the command line, the dispatch pass), so
+every mapper is configured before the first session; nothing below them needs to.
+"""
 from engage.audit.models import AuditEvent
 from engage.auth.models import ApiToken, StaffUser
 from engage.checkins.models import Answer, CheckIn, Enrollment, Outcome
 from engage.db import Base
 from engage.flags.models import Flag, FlagEvent
-from engage.messaging.models import Message, MessageStatusEvent
+from engage.outbox.models import Dispatch, Message, MessageStatusEvent, SendRate
 from engage.outreach.models import Appointment, Campaign, CampaignRun, CampaignStep
 from engage.patients.models import ConsentEvent, Patient
-from engage.scheduling.models import Dispatch
+from engage.registry.models import Episode
 
 __all__ = [
     "Answer", "ApiToken", "Appointment", "AuditEvent", "Base", "Campaign", "CampaignRun",
-    "CampaignStep", "CheckIn", "ConsentEvent", "Dispatch", "Enrollment", "Flag", "FlagEvent",
-    "Message", "MessageStatusEvent", "Outcome", "Patient", "StaffUser",
+    "CampaignStep", "CheckIn", "ConsentEvent", "Dispatch", "Enrollment", "Episode", "Flag", "FlagEvent",
+    "Message", "MessageStatusEvent", "Outcome", "Patient", "SendRate", "StaffUser",
 ]

@@ -1,19 +1,23 @@
-"""The long-lived parts of a running engage: settings, database, gateway.
+"""The long-lived parts of a running engage: settings, the database, and a place for services.
 
 Built once per process by the app factory, the CLI or a worker, and passed down;
-nothing below reads the environment or holds globals of its own.
+nothing below reads the environment or holds globals of its own. The services that need more
+than settings (the gateway, the send limiters) are built on first use by their own modules and
+kept in `services`, so this module knows none of them.
 """
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Callable, TypeVar
 
 from sqlalchemy import create_engine
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
-import engage.models  # noqa: F401  (every mapper configured before the first session)
 from engage.config import Settings
 from engage.db import make_engine, make_session_factory
+
+T = TypeVar("T")
 
 
 @dataclass
@@ -23,14 +27,11 @@ class Runtime:
     sessions: sessionmaker[Session]
     services: dict[str, object] = field(default_factory=dict)
 
-    @property
-    def gateway(self):
-        """Built on first use and kept, so its HTTP connections are reused."""
-        if "gateway" not in self.services:
-            from engage.gateways import build_gateway
-
-            self.services["gateway"] = build_gateway(self.settings)
-        return self.services["gateway"]
+    def service(self, key: str, build: Callable[[], T]) -> T:
+        """The process's one `key` service, built on first use and kept (its connections are reused)."""
+        if key not in self.services:
+            self.services[key] = build()
+        return self.services[key]
 
     def close(self) -> None:
         for engine in {self.engine, self.services.get("delivery_engine", self.engine)}:
@@ -48,16 +49,6 @@ class Runtime:
                                        connect_args={"options": "-c synchronous_commit=off"})
             self.services["delivery_engine"] = engine
         return self.services["delivery_engine"]
-
-    def send_limiter(self, channel: str):
-        """The shared per-sender limit for this channel (sms or voice)."""
-        key = f"limiter:{channel}"
-        if key not in self.services:
-            from engage.scheduling.rate_limit import SendRateLimiter
-
-            rate = self.settings.sms_per_second if channel == "sms" else self.settings.calls_per_second
-            self.services[key] = SendRateLimiter(self.engine, f"{channel}:{self.settings.sender}", rate)
-        return self.services[key]
 
 
 def build_runtime(settings: Settings) -> Runtime:

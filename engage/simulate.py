@@ -19,18 +19,18 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 from twilio.request_validator import RequestValidator
 
-from engage.checkins.conversation import item_texts
 from engage.checkins.models import CheckIn
 from engage.checkins.service import active_checkin, schedule_checkin
 from engage.config import Settings
 from engage.db import session_scope, utcnow
 from engage.enums import CheckInStatus, Direction
 from engage.instruments import get_instrument
-from engage.messaging.models import Message
+from engage.outbox import quiet_hours
+from engage.outbox.models import Message
 from engage.patients.models import Patient
 from engage.patients.service import find_patient_by_phone, normalise_phone
 from engage.runtime import Runtime
-from engage.scheduling import quiet_hours
+from engage.sms.render import item_texts
 
 POLL_SECONDS = 0.5
 

@@ -9,15 +9,13 @@ English and at least 70 on the Fernandez-Huerta scale in Spanish (tests/test_rea
 recurring text carries the same opt-out line, and no text asks for a reply that is a carrier opt-out
 keyword other than that line's STOP. Each text fits in MAX_SEGMENTS with the clinic's name, phone, a
 date and a link filled in; an accent outside GSM-7 (á, í, ó, ú) makes a Spanish text UCS-2, where
-three segments hold 201 characters.
+three segments hold 201 characters (messages.segments counts them).
+
+How a check-in's items are laid out in texts is the SMS renderer's (engage.sms.render).
 """
 from __future__ import annotations
 
-from functools import lru_cache
-
-from engage.instruments.model import Instrument
-from engage.instruments.segments import sms_segments
-from messages.catalog import N_, resolve_language, translate
+from messages.catalog import N_
 
 # Carriers deliver a long SMS in parts; past three parts, phones show them out of order or late.
 MAX_SEGMENTS = 3
@@ -125,45 +123,3 @@ SMS_NO_SHOW = N_(
 """Sent by no-show outreach after a missed visit (the default campaign's first step names it)."""
 SMS_CALL_REQUESTED = N_("{clinic}: Thank you. We will call you at this number for your visit.")
 """Sent when a patient asks for a phone call instead of a video visit (CALL)."""
-
-
-def sms_checkin_intro(instrument: Instrument, language: str, clinic: str) -> str:
-    """The first text of a check-in: who asks, how many questions, how to answer, how to stop."""
-    return translate(SMS_CHECKIN_INTRO, language, clinic=clinic, count=len(instrument.items))
-
-
-def _sentence(text: str) -> str:
-    return text if text.endswith((".", "?", "!")) else f"{text}."
-
-
-def _joined(*parts: str) -> str:
-    return " ".join(part for part in parts if part)
-
-
-def _fits(texts: tuple[str, ...]) -> bool:
-    return all(sms_segments(text).segments <= MAX_SEGMENTS for text in texts)
-
-
-@lru_cache(maxsize=1024)
-def sms_item_texts(instrument: Instrument, index: int, language: str) -> tuple[str, ...]:
-    """The texts asking question `index` (the scored items, then the closing item) with every answer label.
-
-    One text when the question and its answers fit in MAX_SEGMENTS, else the question and then its
-    answers. The first question always carries the published instructions; a later one only when they
-    fit in one text with it and its answers.
-    """
-    lang = resolve_language(language)
-    question = instrument.questions[index]
-    scored = index < len(instrument.items)
-    number = translate(SMS_QUESTION_NUMBER, lang, number=index + 1, count=len(instrument.items)) if scored else ""
-    stem = translate(instrument.stem, lang) if scored else ""
-    item = _sentence(translate(question.text, lang))
-    labels = [translate(choice.label, lang) for choice in question.choices]
-    key = translate(SMS_ANSWER_KEY, lang, choices=", ".join(f"{i}={label}" for i, label in enumerate(labels)))
-    asked = [(number, stem, item)] if index == 0 else [(number, stem, item), (number, item)]
-    layouts = [(_joined(*parts, key),) for parts in asked] + [(_joined(*asked[-1]), key)]
-    for texts in layouts:
-        if _fits(texts):
-            return texts
-    return texts  # the last form; tests hold every shipped item and language to the limit
-

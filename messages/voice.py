@@ -5,8 +5,7 @@ Before anyone is confirmed to be the patient, a call says only the clinic's name
 """
 from __future__ import annotations
 
-from engage.instruments.model import Instrument
-from messages.catalog import N_, resolve_language, translate
+from messages.catalog import N_
 
 VOICE_IDENTITY_CHECK = N_(
     "Hello. This is {clinic}. We are calling for {first_name}. If you are {first_name}, please press 1."
@@ -49,24 +48,3 @@ VOICE_AUDIO_VISIT_CLINICIAN = N_(
     "This is {clinic}. Your patient's visit will continue by phone. Please stay on the line while we connect you."
 )
 VOICE_GOODBYE = N_("Thank you. Goodbye.")
-
-
-def voice_checkin_start(instrument: Instrument, language: str) -> str:
-    """What the patient hears once identity is confirmed, before the first question."""
-    stem = translate(instrument.voice_stem, language)
-    return translate(VOICE_CHECKIN_START, language, count=len(instrument.items), stem=stem)
-
-
-def voice_item(instrument: Instrument, index: int, language: str) -> str:
-    """Question `index` (the scored items, then the closing item) and its spoken answer key."""
-    lang = resolve_language(language)
-    question = instrument.questions[index]
-    parts = []
-    if index < len(instrument.items):
-        parts.append(translate(VOICE_QUESTION_NUMBER, lang, number=index + 1, count=len(instrument.items)))
-    parts.append(translate(question.voice_text, lang))
-    parts.extend(
-        translate(VOICE_ANSWER_CHOICE, lang, value=choice.value, label=translate(choice.label, lang))
-        for choice in question.choices
-    )
-    return " ".join(parts)

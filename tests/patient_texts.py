@@ -10,8 +10,8 @@ from datetime import datetime, timezone
 import messages
 from engage.instruments import INSTRUMENTS
 from engage.instruments.definitions import FREQUENCY
+from engage.sms.render import sms_checkin_intro
 from messages import format_datetime_for_patient, sms, speakable_phone, translate, voice
-from messages.sms import sms_checkin_intro
 
 LANGUAGES = sorted(messages.supported_languages())
 CLINIC = "Riverside Family Medicine"

@@ -9,11 +9,11 @@ from engage.audit.models import AuditEvent
 from engage.db import session_scope, utcnow
 from engage.enums import DispatchStatus
 from engage.flags.models import Flag
+from engage.outbox.models import Dispatch
 from engage.outreach.appointments import REMINDER
 from engage.outreach.models import Appointment
 from engage.outreach.replies import handle_appointment_reply
 from engage.patients.models import Patient
-from engage.scheduling.models import Dispatch
 from tests.factories import rows
 from tests.phone import Phone
 

@@ -10,12 +10,12 @@ from engage.audit.models import AuditEvent
 from engage.db import session_scope, utcnow
 from engage.enums import CampaignRunStatus
 from engage.flags.models import Flag
+from engage.outbox.models import Dispatch
 from engage.outreach.appointments import mark_no_show
 from engage.outreach.campaigns import STEP, ensure_default_campaigns
 from engage.outreach.models import Appointment, Campaign, CampaignRun
 from engage.outreach.replies import handle_appointment_reply, stop_campaigns_for_opt_out, stop_campaigns_for_reply
 from engage.patients.models import Patient
-from engage.scheduling.models import Dispatch
 from tests.factories import rows
 from tests.phone import Phone
 from tests.twilio_loopback import AUTH_TOKEN

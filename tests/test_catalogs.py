@@ -7,9 +7,11 @@ from babel.messages.extract import extract_from_dir
 from babel.messages.frontend import parse_mapping_cfg
 from babel.messages.pofile import read_po
 
-from engage.instruments import INSTRUMENTS, sms_segments
+from engage.instruments import INSTRUMENTS
+from engage.sms.render import sms_item_texts
 from messages import sms, supported_languages, translate
-from messages.sms import MAX_SEGMENTS, sms_item_texts
+from messages.segments import sms_segments
+from messages.sms import MAX_SEGMENTS
 from tests.patient_texts import LANGUAGES, sms_texts, to_every_language
 
 ROOT = Path(__file__).resolve().parent.parent

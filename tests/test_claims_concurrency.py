@@ -20,11 +20,11 @@ from engage.checkins.models import CheckIn, Enrollment
 from engage.checkins.service import START, schedule_checkin
 from engage.db import session_scope
 from engage.enums import DispatchStatus, EnrollmentStatus
+from engage.outbox.models import Dispatch
 from engage.patients.models import Patient
 from engage.runtime import build_runtime
 from engage.scheduling import planner
 from engage.scheduling.dispatcher import claim_due
-from engage.scheduling.models import Dispatch
 from engage.scheduling.planner import plan_due_enrollments
 from tests.factories import Factory, rows
 

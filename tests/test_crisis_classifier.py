@@ -103,6 +103,70 @@ def test_answers_and_everyday_replies_are_no_crisis(text):
     assert classify(text, None).level is NONE
 
 
+@pytest.mark.parametrize("text, rule", [
+    ("googled how much insulin would be lethal", "method_research"),
+    ("cut again last night. deeper than before", "self_harm_again"),
+    ("stood on the roof of my building for an hour thinking about jumping", "method_place"),
+    ("wrote letters to my kids last night just in case", "farewell"),
+    ("ready to go be with my mom in heaven", "reunion"),
+    ("sería mejor no despertar mañana", "wished_death"),
+    ("tengo una cuerda en el closet, ya sé para qué", "means_at_hand"),
+    ("me pego en la cabeza cuando me desespero", "self_harm_again"),
+])
+def test_concepts_read_together_are_urgent_where_no_phrase_is(text, rule):
+    decision = classify(text, None)
+    assert (decision.level, decision.category) == (URGENT, rule)
+
+
+def test_concepts_too_far_apart_are_not_read_together():
+    near = "i keep thinking about jumping off the bridge by my work"
+    far = ("i keep thinking about jumping, my kids have a trampoline now and they love it and the weather was "
+           "nice all week so we walked by the bridge")
+    assert classify(near, "en").level is URGENT
+    assert classify(far, "en").level is NONE
+
+
+@pytest.mark.parametrize("text, level, category", [
+    ("i never bought a rope, i would not do that", REVIEW, "negated"),
+    ("my husband bought a rope yesterday", REVIEW, "third_person"),
+    ("bought a rope for the boat", NONE, None),
+    ("my phone died so i missed your call", NONE, None),
+    ("my brother keeps saying he wants to die", REVIEW, "third_person"),
+    ("i feel dead inside", REVIEW, "distress"),
+    ("se me murió el celular", NONE, None),
+    ("mejor no despertar al bebé", NONE, None),
+])
+def test_negations_other_people_and_everyday_words_lower_concepts_as_they_lower_phrases(text, level, category):
+    decision = classify(text, None)
+    assert (decision.level, decision.category) == (level, category)
+
+
+@pytest.mark.parametrize("text, level, category", [
+    ("called my mom just to hear her voice one last time", URGENT, "goodbye"),
+    ("my dad said goodbye to his friends one last time", REVIEW, "third_person"),
+    ("at school my daughter cut herself again", REVIEW, "third_person"),
+])
+def test_another_person_is_the_subject_where_a_clause_begins_or_herself_says_so(text, level, category):
+    """Texts drop the "i": "my mom" after a verb is whom the patient called, not who says goodbye."""
+    decision = classify(text, "en")
+    assert (decision.level, decision.category) == (level, category)
+
+
+def test_words_a_phrase_reads_at_review_stay_there_unless_more_is_said_elsewhere():
+    assert (classify("i got a gun yesterday", "en").level, classify("i got a gun yesterday", "en").category) == (
+        REVIEW, "distress")
+    assert classify("i got a gun yesterday. its loaded", "en").level is URGENT
+
+
+def test_a_together_rule_naming_no_listed_concept_is_reported():
+    data = {"matches": {"urgent": {"explicit": ["kill myself"]}}, "concepts": {"death": ["die"]},
+            "together": {"urgent": {"dying": ["first_person", "dyng"]}},
+            "negation": {"before": ["not"], "between": ["to"], "after": ["no"]},
+            "third_person": {"subjects": ["he"], "first_person": ["i"]}}
+    with pytest.raises(lexicon.LexiconError, match="dying"):
+        lexicon.compile_lexicon("xx", data)
+
+
 def test_the_senders_language_breaks_ties():
     both = "suicide / suicidio"
     assert classify(both, "en").matched == classify(both, None).matched == "suicide"
@@ -115,16 +179,17 @@ def test_mentions_crisis_is_true_for_anything_a_person_must_read():
 
 
 @pytest.mark.parametrize("language", LANGUAGES)
-def test_word_lists_parse_and_every_form_is_used(language):
+def test_word_lists_parse_and_every_form_and_concept_is_used(language):
     assert not load(language).unused_forms
+    assert not load(language).unused_concepts
 
 
 @pytest.mark.parametrize("language", LANGUAGES)
 def test_every_phrase_has_a_corpus_text_it_reads(language):
-    """A phrase no corpus text exercises is untested; add the text that made it necessary."""
+    """A phrase or concept wording no corpus text exercises is untested; add the text that made it necessary."""
     lex = load(language)
     lines = [lex.read(tokens(row.text)[1]).text for _, row in ROWS]
-    unread = [rule.phrase for rules in (lex.matches, lex.lowered) for rule in rules.rules
+    unread = [rule.phrase for rules in (lex.matches, lex.lowered, lex.concepts) for rule in rules.rules
               if not any(rule.pattern.search(line) for line in lines)]
     assert not unread
 

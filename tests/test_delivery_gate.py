@@ -8,11 +8,11 @@ from sqlalchemy import select
 
 from engage.db import session_scope
 from engage.enums import Channel, DispatchStatus, MessageStatus
-from engage.messaging.models import Message
-from engage.messaging.outbox import outbound, queue_for_delivery
+from engage.outbox.models import Message
+from engage.outbox.queue import outbound, queue_for_delivery
 from engage.patients.models import Patient
 from engage.patients.service import record_consent
-from engage.scheduling.models import Dispatch
+from engage.outbox.models import Dispatch
 from engage.scheduling.tick import tick
 from tests.test_quiet_hours import EVENING, MORNING, chicago, handed_over, queue
 

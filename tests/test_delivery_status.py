@@ -8,10 +8,9 @@ from sqlalchemy import select
 from engage.db import utcnow
 from engage.enums import Channel, DispatchStatus, MessageStatus
 from engage.flags.models import Flag
-from engage.messaging.models import Message, MessageStatusEvent
-from engage.messaging.outbox import outbound
+from engage.outbox.models import Dispatch, Message, MessageStatusEvent
+from engage.outbox.queue import outbound
 from engage.patients.models import Patient
-from engage.scheduling.models import Dispatch
 from tests.phone import Phone
 from tests.twilio_loopback import AUTH_TOKEN
 from tests.twilio_signing import post_signed_url
@@ -165,7 +164,7 @@ def test_a_report_that_arrives_before_the_send_was_recorded_still_counts(client,
 
 
 def test_stop_between_planning_and_sending_cancels_the_rest(client, auth, factory, runtime):
-    from engage.messaging.delivery import _step
+    from engage.sms.delivery import _step
     from engage.patients.service import record_consent
 
     patient = factory.patient()

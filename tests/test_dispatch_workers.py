@@ -12,16 +12,16 @@ from sqlalchemy import func, select
 
 from engage import migrate
 from engage.checkins.models import CheckIn
-from engage.checkins.service import START, schedule_checkin, start_checkin
+from engage.checkins.service import START, schedule_checkin
 from engage.config import load_settings
 from engage.db import session_scope, utcnow
 from engage.enums import DispatchStatus, MessageStatus
-from engage.messaging.models import Message
-from engage.messaging.outbox import SEND_MESSAGES
+from engage.outbox.models import Dispatch, Message
+from engage.outbox.queue import SEND_MESSAGES
 from engage.patients.service import create_patient
 from engage.runtime import build_runtime
 from engage.scheduling.dispatcher import claim_due
-from engage.scheduling.models import Dispatch
+from engage.sms.checkins import start_checkin
 from tests.databases import fresh_database, postgres_or_skip
 from tests.phone import Phone
 from tests.twilio_loopback import ACCOUNT_SID, AUTH_TOKEN

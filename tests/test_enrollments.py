@@ -12,12 +12,11 @@ from engage.checkins.models import Answer, CheckIn, Enrollment
 from engage.db import session_scope, utcnow
 from engage.enums import CheckInStatus, DispatchStatus, MessageStatus
 from engage.instruments import get_instrument
-from engage.messaging.models import Message
+from engage.outbox.models import Dispatch, Message
+from engage.outbox.quiet_hours import next_allowed_time
 from engage.patients.models import Patient
-from engage.scheduling.models import Dispatch
 from engage.scheduling import planner
 from engage.scheduling.planner import plan_due_enrollments
-from engage.scheduling.quiet_hours import next_allowed_time
 from tests.factories import rows
 from tests.phone import Phone
 

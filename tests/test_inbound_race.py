@@ -10,8 +10,8 @@ import pytest
 
 from engage.checkins.models import CheckIn
 from engage.enums import Direction
-from engage.messaging.inbound import InboundText, receive_text
-from engage.messaging.models import Message
+from engage.outbox.models import Message
+from engage.sms.inbound import InboundText, receive_text
 from tests.factories import rows
 from tests.phone import CLINIC_NUMBER, Phone, new_message_sid
 

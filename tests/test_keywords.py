@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from engage.messaging.keywords import Keyword, is_cancel, keyword_in, words_beside_keyword
+from engage.sms.keywords import Keyword, is_cancel, keyword_in, words_beside_keyword
 
 OPT_OUT, OPT_IN, HELP = Keyword.OPT_OUT, Keyword.OPT_IN, Keyword.HELP
 

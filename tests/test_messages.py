@@ -7,11 +7,12 @@ from datetime import datetime, timezone
 import pytest
 
 import messages
-from engage.instruments import INSTRUMENTS, get_instrument, normalise, sms_segments
+from engage.instruments import INSTRUMENTS, get_instrument, normalise
+from engage.sms.render import sms_checkin_intro, sms_item_texts
+from engage.voice.render import voice_checkin_start, voice_item
 from messages import catalog, instruments, sms
 from messages import format_datetime_for_patient, format_phone_for_patient, resolve_language, speakable_phone, translate
-from messages.sms import sms_checkin_intro, sms_item_texts
-from messages.voice import voice_checkin_start, voice_item
+from messages.segments import sms_segments
 from tests.patient_texts import LANGUAGES, SMS_TEXTS, VOICE_TEXTS, params, sms_texts, to_every_language, voice_texts
 
 # Word starts, matched after accents are removed: "PHQ-9", "scores", "depresión", "diagnóstico"...

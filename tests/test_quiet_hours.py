@@ -13,10 +13,9 @@ from engage.checkins.models import CheckIn
 from engage.config import Settings
 from engage.db import session_scope
 from engage.enums import DispatchStatus, MessageStatus
-from engage.messaging.models import Message
-from engage.messaging.outbox import outbound, queue_for_delivery
-from engage.scheduling.models import Dispatch
-from engage.scheduling.quiet_hours import QuietHours, _offset_change, for_patient, is_quiet, next_allowed_time
+from engage.outbox.models import Dispatch, Message
+from engage.outbox.queue import outbound, queue_for_delivery
+from engage.outbox.quiet_hours import QuietHours, _offset_change, for_patient, is_quiet, next_allowed_time
 from engage.scheduling.tick import tick
 from tests.phone import Phone
 

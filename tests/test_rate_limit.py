@@ -8,8 +8,8 @@ import pytest
 from sqlalchemy import func, select
 
 from engage.config import load_settings
-from engage.scheduling.models import SendRate
-from engage.scheduling.rate_limit import SendRateLimiter
+from engage.outbox.models import SendRate
+from engage.outbox.rate_limit import SendRateLimiter
 from tests.phone import Phone
 
 

@@ -6,8 +6,8 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import event, insert, select
 
-from engage.scheduling.models import SendRate
-from engage.scheduling.rate_limit import SendRateLimiter
+from engage.outbox.models import SendRate
+from engage.outbox.rate_limit import SendRateLimiter
 from tests.test_rate_limit import FrozenClock
 
 

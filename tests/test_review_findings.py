@@ -8,7 +8,7 @@ import pytest
 
 from engage.db import utcnow
 from engage.flags.models import Flag
-from engage.messaging.models import Message
+from engage.outbox.models import Message
 from tests.factories import rows
 from tests.phone import Phone
 from tests.test_safety_inbound import open_checkin, sms_consent

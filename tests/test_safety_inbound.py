@@ -9,7 +9,7 @@ import pytest
 from engage.checkins.models import CheckIn, Outcome
 from engage.enums import CheckInStatus
 from engage.flags.models import Flag
-from engage.messaging.models import Message
+from engage.outbox.models import Message
 from engage.patients.models import ConsentEvent, Patient
 from tests.factories import rows
 from tests.phone import CLINIC_NUMBER as CLINIC, Phone
@@ -276,7 +276,7 @@ def test_crisis_resources_reach_an_opted_out_patient_at_night_at_once(client, fa
     from zoneinfo import ZoneInfo
 
     from engage.db import utcnow
-    from engage.messaging.inbound import InboundText, _keep_for_replay
+    from engage.sms.inbound import InboundText, _keep_for_replay
     from engage.scheduling.tick import tick
     from tests.phone import new_message_sid
 

@@ -12,7 +12,7 @@ from werkzeug.serving import make_server
 from engage.checkins.models import CheckIn
 from engage.db import utcnow
 from engage.enums import CheckInStatus
-from engage.messaging.models import Message
+from engage.outbox.models import Message
 from tests.console import engage
 from tests.factories import rows
 from tests.phone import Phone

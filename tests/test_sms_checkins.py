@@ -10,8 +10,8 @@ from engage.checkins.models import CheckIn, Outcome
 from engage.db import utcnow
 from engage.enums import CheckInStatus
 from engage.flags.models import Flag
-from engage.messaging.inbound import replay_uninterpreted
-from engage.messaging.models import Message
+from engage.outbox.models import Message
+from engage.sms.inbound import replay_uninterpreted
 from tests.factories import rows
 from tests.phone import Phone
 
@@ -248,7 +248,7 @@ def test_a_positive_brief_screen_by_text_steps_up_on_the_same_channel(client, au
 def test_two_quick_answers_from_one_patient_are_both_kept_in_order(client, auth, factory, twilio, runtime):
     import threading
 
-    from engage.messaging.inbound import InboundText, receive_text
+    from engage.sms.inbound import InboundText, receive_text
     from tests.phone import new_message_sid
 
     patient = factory.patient()
@@ -272,7 +272,7 @@ def test_two_quick_answers_from_one_patient_are_both_kept_in_order(client, auth,
 
 
 def test_crisis_words_in_a_text_kept_for_replay_still_get_resources(client, factory, twilio, runtime, on_call):
-    from engage.messaging.inbound import InboundText, _keep_for_replay
+    from engage.sms.inbound import InboundText, _keep_for_replay
     from tests.phone import new_message_sid
 
     patient = factory.patient()

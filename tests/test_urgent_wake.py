@@ -3,8 +3,8 @@ from __future__ import annotations
 
 import pytest
 
+from engage.outbox.wake import start_urgent_waker
 from engage.scheduling.tick import deliver_urgent
-from engage.scheduling.wake import start_urgent_waker
 from tests.phone import Phone
 
 

@@ -9,7 +9,7 @@ from sqlalchemy import select
 
 from engage.db import Base
 from engage.enums import Direction, MessageStatus
-from engage.messaging.models import Message, MessageStatusEvent
+from engage.outbox.models import Message, MessageStatusEvent
 from tests.factories import rows
 from tests.phone import CLINIC_NUMBER, Phone, new_message_sid
 from tests.twilio_loopback import AUTH_TOKEN

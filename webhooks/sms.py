@@ -6,8 +6,8 @@ from xml.sax.saxutils import escape, quoteattr
 from flask import Response, request, url_for
 
 from engage.bounds import MAX_ID
-from engage.messaging.inbound import InboundText, receive_text
-from engage.messaging.status import record_status
+from engage.sms.inbound import InboundText, receive_text
+from engage.sms.status import record_status
 from engage.web import db, runtime
 from webhooks import twilio_blueprint as bp
 

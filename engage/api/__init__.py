@@ -3,15 +3,10 @@ from __future__ import annotations
 
 from flask import Blueprint
 
-from engage.api import edge, openapi
-from engage.checkins.api import bp as checkins_bp
-from engage.checkins.enrollment_api import bp as enrollments_bp
-from engage.flags.api import bp as flags_bp
-from engage.outreach.api import bp as outreach_bp
-from engage.patients.api import bp as patients_bp
+from engage.api import checkins, edge, enrollments, flags, openapi, outreach, patients, registry, staff
 
 api_blueprint = Blueprint("api", __name__, url_prefix="/api/v1")
 edge.install(api_blueprint)
-for area in (patients_bp, checkins_bp, enrollments_bp, flags_bp, outreach_bp):
-    api_blueprint.register_blueprint(area)
+for area in (patients, checkins, enrollments, flags, outreach, staff, registry):
+    api_blueprint.register_blueprint(area.bp)
 api_blueprint.add_url_rule("/openapi.json", "openapi", openapi.serve)

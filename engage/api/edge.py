@@ -2,14 +2,16 @@
 from __future__ import annotations
 
 import logging
+from dataclasses import dataclass
 from functools import wraps
-from typing import Any, Callable
+from typing import Any, Callable, Iterable
 
-from flask import Blueprint, g, jsonify, make_response, request
+from flask import Blueprint, g, jsonify, request
 from marshmallow import Schema, ValidationError
 from sqlalchemy.exc import DBAPIError, IntegrityError
 from werkzeug.exceptions import HTTPException, MethodNotAllowed
 
+from engage.audit.service import record_access
 from engage.auth.models import StaffUser
 from engage.auth.permissions import Permission, allows
 from engage.auth.tokens import user_for_token
@@ -53,16 +55,66 @@ def authenticate() -> None:
     g.staff_user = user
 
 
-def requires(permission: Permission) -> Callable:
-    """Every registry view is wrapped here: the role is checked first, and the view's work is committed
-    before the response leaves the view, so a commit that fails is answered like any other error."""
+@dataclass(frozen=True)
+class Audit:
+    """What the access log keeps of a view: the action, the resource, and whose data it was.
+
+    Whose: the patient in the path, else the result's (each row's, for a list); `patients` says
+    otherwise where the result is shaped differently. The resource id is the result's own, for one
+    row. `fields` records which fields an update named."""
+
+    action: str
+    resource: str
+    patients: Callable[[Any], Iterable[int | None]] | None = None
+    fields: bool = False
+
+    def record(self, result: Any, path: dict, body: dict | None) -> None:
+        if self.patients is not None:
+            patient_ids = self.patients(result)
+        elif "patient_id" in path:
+            patient_ids = [path["patient_id"]]
+        elif isinstance(result, list):
+            patient_ids = {row.patient_id for row in result if row.patient_id}
+        else:
+            patient_ids = [result.patient_id]
+        one = not isinstance(result, (list, dict))
+        record_access(db(), current_user(), self.action, self.resource, patient_ids,
+                      result.id if one else None, {"fields": sorted(body)} if self.fields else None)
+
+
+def endpoint(permission: Permission, *, body: Schema | None = None, optional_body: bool = False,
+             query: Schema | None = None, answer: Schema | None = None, status: int = 200,
+             audit: Audit | None = None, location: Callable[[Any], str] | None = None) -> Callable:
+    """Every registry view is declared here, so the view itself is only the call it makes: the role is
+    checked first, then the body (`body`) and query string (`query`) are parsed and handed to the view
+    by those names; what it returns is written to the access log (`audit`) and answered through
+    `answer` (a list as {"data": [...]}). The work is committed before the response leaves, so a commit
+    that fails is answered like any other error."""
 
     def decorator(view: Callable) -> Callable:
         @wraps(view)
-        def wrapper(*args, **kwargs):
-            if not allows(current_user().role, permission):
-                raise Forbidden(f"the {current_user().role} role may not {permission.value.replace('_', ' ')}")
-            response = make_response(view(*args, **kwargs))
+        def wrapper(**path):
+            user = current_user()
+            if not allows(user.role, permission):
+                raise Forbidden(f"the {user.role} role may not {permission.value.replace('_', ' ')}")
+            inputs = {}
+            if body is not None:
+                inputs["body"] = parse(body, _optional_body() if optional_body else None)
+            if query is not None:
+                inputs["query"] = parse_query(query)
+            result = view(**path, **inputs)
+            answered_status, declared = status, audit
+            if isinstance(result, Repeat):
+                # The same request again: answered with what it made the first time, and logged as a read.
+                result, answered_status = result.result, 200
+                declared = audit and Audit("read", audit.resource, audit.patients, audit.fields)
+            if declared is not None:
+                declared.record(result, path, inputs.get("body"))
+            response = jsonify({"data": answer.dump(result, many=True)} if isinstance(result, list)
+                               else answer.dump(result))
+            response.status_code = answered_status
+            if location is not None:
+                response.headers["Location"] = location(result)
             db().commit()
             return response
 
@@ -70,6 +122,18 @@ def requires(permission: Permission) -> Callable:
         return wrapper
 
     return decorator
+
+
+@dataclass(frozen=True)
+class Repeat:
+    """What a view returns for a request it has carried out before (the same external id)."""
+
+    result: Any
+
+
+def _optional_body() -> dict:
+    data = json_body()
+    return data if isinstance(data, dict) else {}
 
 
 def parse(schema: Schema, data: Any = None, **load_options) -> dict:

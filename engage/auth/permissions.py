@@ -13,6 +13,7 @@ class Permission(StrEnum):
     MANAGE_APPOINTMENTS = "manage_appointments"
     RUN_CAMPAIGNS = "run_campaigns"
     RELAY_OPT_IN_REQUESTS = "relay_opt_in_requests"
+    MANAGE_STAFF = "manage_staff"
 
 
 _ALL = frozenset(Role)
@@ -26,6 +27,7 @@ GRANTS: dict[Permission, frozenset[Role]] = {
     Permission.RUN_CAMPAIGNS: frozenset({Role.ADMIN, Role.CARE_MANAGER}),
     # Staff who meet patients hear them ask to be texted again; an integration hears no one.
     Permission.RELAY_OPT_IN_REQUESTS: frozenset({Role.ADMIN, Role.CARE_MANAGER, Role.CLINICIAN}),
+    Permission.MANAGE_STAFF: frozenset({Role.ADMIN}),
 }
 
 

@@ -12,6 +12,7 @@ from engage.enums import Channel, CheckInStatus, EnrollmentStatus
 from engage.errors import Conflict, NotFound
 from engage.instruments import get_instrument
 from engage.patients.models import Patient
+from engage.registry.episodes import open_episode
 
 OPTED_OUT, UNREACHABLE, INACTIVE = "opted_out", "unreachable", "patient_inactive"
 # A paused enrollment is looked at again this often: a patient who texts START, or whose new number
@@ -32,6 +33,7 @@ def enroll(session: Session, patient: Patient, *, instrument: str, interval_days
                             started_at=now)
     session.add(enrollment)
     session.flush()
+    open_episode(session, patient, instrument, now)
     return enrollment
 
 

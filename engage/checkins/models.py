@@ -95,7 +95,11 @@ class Outcome(Base):
     """A scored (or, when partial, unscored) result that care managers review."""
 
     __tablename__ = "outcomes"
-    __table_args__ = (Index("ix_outcomes_patient_completed", "patient_id", "completed_at"),)
+    __table_args__ = (
+        Index("ix_outcomes_patient_completed", "patient_id", "completed_at"),
+        # The caseload's baseline and latest score: one seek each, however long the history.
+        Index("ix_outcomes_patient_instrument_completed", "patient_id", "instrument", "completed_at"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     patient_id: Mapped[int] = mapped_column(ForeignKey("patients.id"))
@@ -107,6 +111,8 @@ class Outcome(Base):
     safety_event: Mapped[bool] = mapped_column(default=False)
     positive_screen: Mapped[bool] = mapped_column(default=False)
     source: Mapped[str] = mapped_column(String(32))
+    # The sending system's id for a result recorded through the API: a result sent twice is kept once.
+    external_id: Mapped[str | None] = mapped_column(String(64), unique=True)
     note: Mapped[str | None] = mapped_column(Text)
     completed_at: Mapped[datetime]
     recorded_at: Mapped[datetime] = mapped_column(default=utcnow)

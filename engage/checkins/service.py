@@ -1,15 +1,18 @@
-"""Check-ins: scheduling, starting, taking replies, reminding, expiring and scoring."""
+"""Check-ins: scheduling, starting, taking replies, reminding, expiring and scoring.
+
+What to say is returned as the conversation's steps; the channel that carries the check-in words
+and sends them (engage.sms.checkins for texts).
+"""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import lru_cache
 from datetime import datetime, timedelta
 
 from sqlalchemy import bindparam, insert, select, update
 from sqlalchemy.orm import Session
 
 from engage.checkins import conversation
-from engage.checkins.conversation import Clinic, OutText, Progress
+from engage.checkins.conversation import Progress, Step
 from engage.checkins.models import Answer, CheckIn, Enrollment, Outcome
 from engage.config import Settings
 from engage.db import Prepared, utcnow
@@ -18,20 +21,13 @@ from engage.errors import Invalid
 from engage.flags.service import raise_flag
 from engage.instruments import get_instrument
 from engage.instruments.scoring import score
-from engage.messaging.models import Message
-from engage.messaging.outbox import outbound, queue_for_delivery
+from engage.outbox import quiet_hours
+from engage.outbox.jobs import Job, JobKinds
+from engage.outbox.models import Dispatch
 from engage.patients.models import Patient
-from engage.scheduling import quiet_hours
-from engage.scheduling.models import Dispatch
-from messages import format_phone_for_patient, sms
 
 START, REMIND, EXPIRE = "checkin_start", "checkin_reminder", "checkin_expire"
 OPEN = (CheckInStatus.SCHEDULED, CheckInStatus.IN_PROGRESS)
-
-
-@lru_cache(maxsize=8)
-def clinic(settings: Settings) -> Clinic:
-    return Clinic(settings.clinic_name, format_phone_for_patient(settings.clinic_phone, settings.default_region))
 
 
 def schedule_checkin(
@@ -73,51 +69,41 @@ def active_checkin(session: Session, patient_id: int) -> CheckIn | None:
     )
 
 
-def _messages(checkin: CheckIn, patient: Patient, settings: Settings, texts: tuple[OutText, ...]) -> list[Message]:
-    return [
-        outbound(to=patient.phone, sender=settings.sender, body=text.body, kind=text.kind,
-                 patient_id=patient.id, checkin_id=checkin.id)
-        for text in texts
-    ]
-
-
-def start_checkin(session: Session, settings: Settings, checkin: CheckIn, now: datetime) -> None:
-    """Due: open the conversation, unless the patient cannot or should not be texted now."""
+def start_checkin(session: Session, settings: Settings, checkin: CheckIn, now: datetime) -> tuple[Step, ...]:
+    """Due: open the conversation, unless the patient cannot or should not be texted now. Returns
+    what to say, nothing when it does not start."""
     if checkin.status is not CheckInStatus.SCHEDULED:
-        return
+        return ()
     patient = session.get(Patient, checkin.patient_id)
     if not (patient.has_consent(Channel.SMS) and patient.sms_reachable and patient.active):
         checkin.status = CheckInStatus.CANCELLED
         _move_enrollment_on(session, checkin, now)
-        return
+        return ()
     if _deferred_to_allowed_time(session, settings, patient, checkin, START, now):
-        return
+        return ()
     busy = active_checkin(session, patient.id)
     if busy is not None:
         # One conversation at a time: a reply must never be read as an answer to the wrong check-in.
         session.add(Dispatch(kind=START, due_at=busy.expires_at, patient_id=patient.id, checkin_id=checkin.id))
-        return
+        return ()
     checkin.status, checkin.started_at = CheckInStatus.IN_PROGRESS, now
     checkin.expires_at = now + timedelta(hours=settings.checkin_expiry_hours)
-    texts = conversation.opening(get_instrument(checkin.instrument), patient.language, clinic(settings))
-    queue_for_delivery(session, _messages(checkin, patient, settings, texts), now, patient.id)
     for kind, due in ((REMIND, now + timedelta(hours=settings.checkin_reminder_hours)), (EXPIRE, checkin.expires_at)):
         session.add(Dispatch(kind=kind, due_at=due, patient_id=patient.id, checkin_id=checkin.id))
+    return conversation.opening(get_instrument(checkin.instrument))
 
 
-def remind(session: Session, settings: Settings, checkin: CheckIn, now: datetime) -> None:
-    """One reminder, only if the patient has not replied at all."""
+def remind(session: Session, settings: Settings, checkin: CheckIn, now: datetime) -> tuple[Step, ...]:
+    """One reminder, only if the patient has not replied at all. Returns what to say, if anything."""
     if checkin.status is not CheckInStatus.IN_PROGRESS or checkin.reminded_at or checkin.answers:
-        return
+        return ()
     if checkin.failed_replies:
-        return
+        return ()
     patient = session.get(Patient, checkin.patient_id)
     if _deferred_to_allowed_time(session, settings, patient, checkin, REMIND, now):
-        return
+        return ()
     checkin.reminded_at = now
-    texts = (conversation.say("checkin_reminder", sms.SMS_CHECKIN_REMINDER, patient.language, clinic(settings)),
-             *conversation.item_texts(get_instrument(checkin.instrument), 0, patient.language))
-    queue_for_delivery(session, _messages(checkin, patient, settings, texts), now, patient.id)
+    return conversation.reminder(get_instrument(checkin.instrument))
 
 
 def _deferred_to_allowed_time(session: Session, settings: Settings, patient: Patient, checkin: CheckIn, kind: str,
@@ -170,11 +156,11 @@ class OpenCheckIn:
 
 
 def take_reply(session: Session, settings: Settings, checkin: OpenCheckIn, patient_id: int, language: str,
-               message_id: int, body: str, now: datetime) -> list[OutText]:
+               message_id: int, body: str, now: datetime) -> tuple[Step, ...]:
     """The hot path of every check-in: plain statements, no objects loaded unless the check-in ends."""
     instrument = get_instrument(checkin.instrument)
     progress = Progress(instrument, language, checkin.answered, checkin.failed_replies)
-    turn = conversation.take_reply(progress, body, clinic(settings))
+    turn = conversation.take_reply(progress, body)
     connection = session.connection()
     for index, value in enumerate(turn.new_answers, start=checkin.answered):
         _RECORD_ANSWER.execute(connection, {
@@ -187,7 +173,7 @@ def take_reply(session: Session, settings: Settings, checkin: OpenCheckIn, patie
                    message_id=message_id, reason="answered the self-harm question above 0")
     if turn.finished:
         complete(session, settings, session.get(CheckIn, checkin.id), session.get(Patient, patient_id), now)
-    return list(turn.texts)
+    return turn.steps
 
 
 def complete(session: Session, settings: Settings, checkin: CheckIn, patient: Patient, now: datetime) -> Outcome:
@@ -224,3 +210,11 @@ def _record_outcome(session: Session, checkin: CheckIn, completed_at: datetime) 
 def list_checkins(session: Session, patient_id: int) -> list[CheckIn]:
     return list(session.scalars(select(CheckIn).where(CheckIn.patient_id == patient_id)
                                 .order_by(CheckIn.scheduled_for.desc(), CheckIn.id.desc())))
+
+
+def _expire(job: Job) -> None:
+    expire(job.session, job.session.get(CheckIn, job.dispatch.checkin_id), job.now)
+
+
+# Starting and reminding speak to the patient, so the channel carrying the check-in declares them.
+JOBS = JobKinds(decide={EXPIRE: _expire})

@@ -5,6 +5,10 @@ repeat for emphasis written once ("dieeee" and "kill" are "die" and "kil"), shor
 ("u" is "you", "dont" is "do not"), typos of a few long words mended and filler words left out
 ("i just really want to die" is "i want to die"). The phrases in the lists are read the same way,
 so they are written as a person would write them (see engage.flags.phrases for the notation).
+
+A list has two readings. The phrases under `matches` are read whole. The words under `concepts` are
+read together: a rule under `together` names concepts (a way of dying, a place to fall from, "again"
+or "on purpose") that, found a few words apart, need a person although no phrase says so.
 """
 from __future__ import annotations
 
@@ -29,6 +33,7 @@ LOOKALIKES = str.maketrans({"0": "o", "1": "i", "3": "e", "@": "a", "$": "s"})
 NEGATION_REACH = 4  # words between a negation and what it negates ("not going to ever ...")
 SUBJECT_REACH = 6  # words between another person and what they said or did
 MENDED_LENGTH = 5  # the shortest word whose sound-alike spellings are mended
+FIRST_PERSON = "first_person"  # the concept read from third_person: first_person
 
 
 @dataclass(frozen=True)
@@ -36,7 +41,14 @@ class Rule:
     level: str
     category: str
     phrase: str
-    pattern: re.Pattern[str]
+    pattern: re.Pattern[str]  # " phrase": the leading space lets the engine skip straight to where words begin
+
+    def spans(self, text: str):
+        """Where the phrase stands in a line, from a word's start to past its last word's space."""
+        position = 0
+        while (found := self.pattern.search(text, position)) is not None:
+            yield found.start() + 1, found.end()
+            position = max(found.end() - 1, found.start() + 1)  # the space after one match begins the next
 
 
 @dataclass(frozen=True, eq=False)
@@ -51,10 +63,25 @@ class Rules:
     def candidates(self, words: set[str]) -> list[Rule]:
         found = set(self.always)
         for word in words:
-            found.update(self.by_word.get(word, ()))
-            for length in self.prefix_lengths:
-                found.update(self.by_prefix.get(word[:length], ()))
+            found.update(_anchored(self, word))
         return [self.rules[i] for i in sorted(found)]
+
+
+@lru_cache(maxsize=65536)
+def _anchored(rules: Rules, word: str) -> frozenset[int]:
+    """The phrases one word is an anchor of; texts repeat their words, so this is remembered."""
+    found = set(rules.by_word.get(word, ()))
+    for length in rules.prefix_lengths:
+        found.update(rules.by_prefix.get(word[:length], ()))
+    return frozenset(found)
+
+
+@dataclass(frozen=True)
+class Together:
+    """Concepts that need a person when a text names every one of them a few words apart."""
+    level: str
+    category: str
+    concepts: tuple[str, ...]
 
 
 @dataclass(frozen=True, eq=False)
@@ -71,11 +98,16 @@ class Lexicon:
     not_swapped: frozenset[str]
     matches: Rules
     lowered: Rules
+    concepts: Rules  # one rule per wording, its category the concept it belongs to
+    together: tuple[Together, ...]
     negated_before: re.Pattern[str]
     negated_after: re.Pattern[str]
     subject: re.Pattern[str]
+    clause_words: frozenset[str]  # words after which a subject may stand, besides a sentence's start
+    their_own: re.Pattern[str]  # "herself", "himself": the words are about someone else
     first_person: re.Pattern[str]
     unused_forms: frozenset[str]
+    unused_concepts: frozenset[str]
 
     def words(self, token: str) -> tuple[str, ...]:
         """The line's words for one normalised token: none for a filler, shorthand spelled out, typos mended."""
@@ -147,6 +179,10 @@ def compile_lexicon(language: str, data: dict) -> Lexicon:
     matches = _rules(data["matches"], reader, ("urgent", "review"))
     lowered = _rules(data.get("lowered", {}), reader, ("review", "none"))
     negation, others = data["negation"], data["third_person"]
+    # The first-person words that tell another person from the patient are also a concept of their own.
+    named = {**data.get("concepts", {}), FIRST_PERSON: others["first_person"]}
+    concepts = _rules({"concept": named}, reader, ("concept",))
+    together = _together(data.get("together", {}), named)
     cues, between = reader.alternatives(negation["before"]), reader.alternatives(negation["between"])
     answers, before_answer = reader.alternatives(negation["after"]), reader.alternatives(negation["after_between"])
     subjects = reader.alternatives(others["subjects"])
@@ -159,12 +195,34 @@ def compile_lexicon(language: str, data: dict) -> Lexicon:
         swaps=tuple(tuple(pair) for pair in spelling.get("swaps", [])),
         joined=tuple(normalise_token(w) for w in spelling.get("joined", [])),
         not_swapped=frozenset(normalise_token(w) for w in spelling.get("except", [])),
-        matches=matches, lowered=lowered,
+        matches=matches, lowered=lowered, concepts=concepts, together=together,
         negated_before=re.compile(rf"(?<= )(?:{cues})(?:{between}){{0,{NEGATION_REACH}}}\Z"),
         negated_after=re.compile(rf"(?:{before_answer}){{0,2}}(?:\| )?(?:{answers})(?=\| )"),
-        subject=re.compile(rf"(?s).*(?<= )(?:{subjects})((?:{ANY_WORD}){{0,{SUBJECT_REACH}}})\Z"),
-        first_person=re.compile(rf"(?<= )(?:{reader.alternatives(others['first_person'])})"),
-        unused_forms=frozenset(data.get("forms", {})) - reader.used_forms)
+        subject=re.compile(rf"(?s).*(?<= )((?:{subjects}))((?:{ANY_WORD}){{0,{SUBJECT_REACH}}})\Z"),
+        clause_words=frozenset(w for word in others.get("clause_words", []) for w in spell(word)),
+        their_own=_any_of(reader, others.get("their_own", [])),
+        first_person=_any_of(reader, others["first_person"]),
+        unused_forms=frozenset(data.get("forms", {})) - reader.used_forms,
+        unused_concepts=frozenset(named) - {name for rule in together for name in rule.concepts})
+
+
+def _any_of(reader: PhraseReader, phrases: list[str]) -> re.Pattern[str]:
+    """Any of the phrases, where a word begins; a pattern that finds nothing when there are none."""
+    return re.compile(rf"(?<= )(?:{reader.alternatives(phrases)})") if phrases else re.compile(r"(?!)")
+
+
+def _together(sections: dict, named: dict) -> tuple[Together, ...]:
+    rules = []
+    for level, categories in sections.items():
+        if level not in ("urgent", "review"):
+            raise LexiconError(f"level {level!r} is not one of ('urgent', 'review')")
+        for category, concepts in categories.items():
+            unknown = [name for name in concepts if name not in named]
+            if unknown or not set(concepts) - {FIRST_PERSON}:
+                raise LexiconError(f"together: {category} names no concept but {FIRST_PERSON}, "
+                                   f"or one not listed: {unknown}")
+            rules.append(Together(level, category, tuple(concepts)))
+    return tuple(rules)
 
 
 def _rules(sections: dict, reader: PhraseReader, levels: tuple[str, ...]) -> Rules:
@@ -174,7 +232,7 @@ def _rules(sections: dict, reader: PhraseReader, levels: tuple[str, ...]) -> Rul
             raise LexiconError(f"level {level!r} is not one of {levels}")
         for category, phrases in categories.items():
             for phrase in phrases:
-                pattern = re.compile(rf"(?<= )(?:{reader.regex(phrase)})")
+                pattern = re.compile(rf" (?:{reader.regex(phrase)})")
                 anchors = reader.anchors(phrase)
                 index = len(rules)
                 rules.append(Rule(level, category, phrase, pattern))

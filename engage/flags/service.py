@@ -12,7 +12,7 @@ from engage.db import utcnow
 from engage.enums import FlagKind, FlagPriority, FlagStatus
 from engage.errors import Conflict, Invalid, NotFound
 from engage.flags.models import Flag, FlagEvent
-from engage.messaging.outbox import outbound, queue_for_delivery
+from engage.outbox.queue import outbound, queue_for_delivery
 
 URGENT_KINDS = frozenset({FlagKind.SUICIDE_RISK, FlagKind.CRISIS_LANGUAGE})
 # Staff notices name no patient and no score: a phone screen is not a private place.
@@ -62,7 +62,9 @@ def _notify_on_call(session: Session, settings: Settings, flag: Flag) -> None:
     queue_for_delivery(session, notices, urgent=True)
     note = f"notified {len(notices)} on-call care manager(s)" if notices else "no on-call care manager with a phone"
     flag.events.append(FlagEvent(action="notified", note=note))
-    flag.next_escalation_at = utcnow() + timedelta(minutes=settings.urgent_ack_minutes)
+    # With nobody on call to tell, every care manager hears of it at the next pass, not after the wait.
+    wait = timedelta(minutes=settings.urgent_ack_minutes) if notices else timedelta(0)
+    flag.next_escalation_at = utcnow() + wait
 
 
 def review_queue(session: Session, *, status: FlagStatus | None = None, priority: FlagPriority | None = None,

@@ -3,7 +3,6 @@ from engage.instruments.definitions import INSTRUMENTS, get_instrument
 from engage.instruments.model import Band, Choice, Instrument, Item, UnknownInstrument
 from engage.instruments.parsing import normalise, parse_reply
 from engage.instruments.scoring import Score, asks_closing_item, is_safety_answer, score, severity_for
-from engage.instruments.segments import SegmentCount, sms_segments
 
 __all__ = [
     "INSTRUMENTS",
@@ -12,7 +11,6 @@ __all__ = [
     "Instrument",
     "Item",
     "Score",
-    "SegmentCount",
     "UnknownInstrument",
     "asks_closing_item",
     "get_instrument",
@@ -21,5 +19,4 @@ __all__ = [
     "parse_reply",
     "score",
     "severity_for",
-    "sms_segments",
 ]

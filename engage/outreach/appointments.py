@@ -10,13 +10,14 @@ from sqlalchemy.orm import Session
 from engage.config import Settings
 from engage.enums import AppointmentModality, AppointmentStatus, DispatchStatus
 from engage.errors import Conflict, Invalid, NotFound
+from engage.outbox import quiet_hours
+from engage.outbox.jobs import Job, JobKinds
+from engage.outbox.models import Dispatch
 from engage.outreach import campaigns
 from engage.outreach.models import Appointment, CampaignRun
 from engage.outreach.texts import cancel_pending, may_text, patient_text, queue_text, record_outcome, visit_link, when
 from engage.patients.models import Patient
-from engage.scheduling import quiet_hours
 from engage.phones import InvalidPhone, to_e164
-from engage.scheduling.models import Dispatch
 from messages import sms
 
 REMINDER = "appointment_reminder"
@@ -173,3 +174,10 @@ def send_reminder(session: Session, settings: Settings, dispatch: Dispatch, now:
                appointment_id=appointment.id)
     appointment.reminded_at = now
     record_outcome(dispatch, "sent")
+
+
+def _send_reminder(job: Job) -> None:
+    send_reminder(job.session, job.runtime.settings, job.dispatch, job.now)
+
+
+JOBS = JobKinds(decide={REMINDER: _send_reminder})

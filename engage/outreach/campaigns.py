@@ -11,10 +11,11 @@ from sqlalchemy.orm import Session
 from engage.config import Settings
 from engage.enums import CampaignRunStatus, DispatchStatus, FlagKind
 from engage.flags.service import raise_flag
+from engage.outbox.jobs import Job, JobKinds
+from engage.outbox.models import Dispatch
 from engage.outreach.models import Appointment, Campaign, CampaignRun, CampaignStep
 from engage.outreach.texts import cancel_pending, may_text, patient_text, queue_text, record_outcome
 from engage.patients.models import Patient
-from engage.scheduling.models import Dispatch
 from messages import sms
 
 STEP = "campaign_step"
@@ -165,3 +166,10 @@ def note_rescheduled(session: Session, patient_id: int, now: datetime) -> None:
 
 def note_opt_out(session: Session, patient_id: int, now: datetime) -> None:
     _stop_active(session, patient_id, now, "opted_out")
+
+
+def _carry_out_step(job: Job) -> None:
+    carry_out_step(job.session, job.runtime.settings, job.dispatch, job.now)
+
+
+JOBS = JobKinds(decide={STEP: _carry_out_step})

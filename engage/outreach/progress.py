@@ -9,11 +9,10 @@ from sqlalchemy.orm import Session
 
 from engage.enums import CampaignRunStatus, MessageStatus
 from engage.errors import NotFound
-from engage.messaging.models import MessageStatusEvent
-from engage.messaging.outbox import SEND_MESSAGES
+from engage.outbox.models import Dispatch, MessageStatusEvent
+from engage.outbox.queue import SEND_MESSAGES
 from engage.outreach.campaigns import STEP
 from engage.outreach.models import Campaign, CampaignRun
-from engage.scheduling.models import Dispatch
 
 _REACHED = (MessageStatus.DELIVERED.value, MessageStatus.READ.value)
 

@@ -7,14 +7,13 @@ from itsdangerous import URLSafeTimedSerializer
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
-from engage.checkins.service import clinic
+from engage.clinic import clinic
 from engage.config import Settings
 from engage.enums import Channel, DispatchStatus, MessageStatus
-from engage.messaging.models import Message
-from engage.messaging.outbox import SEND_MESSAGES, outbound, queue_for_delivery
+from engage.outbox.models import Dispatch, Message
+from engage.outbox.queue import SEND_MESSAGES, outbound, queue_for_delivery
 from engage.outreach.models import Appointment
 from engage.patients.models import Patient
-from engage.scheduling.models import Dispatch
 from messages import format_datetime_for_patient, translate
 
 # Where `make run` serves; production always sets ENGAGE_PUBLIC_URL (config refuses to start without it).

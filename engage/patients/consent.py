@@ -12,7 +12,7 @@ from engage.auth.models import StaffUser
 from engage.config import Settings
 from engage.enums import Channel, ConsentAction
 from engage.errors import Conflict
-from engage.messaging.outbox import outbound, queue_for_delivery
+from engage.outbox.queue import outbound, queue_for_delivery
 from engage.patients.models import ConsentEvent, Patient
 from messages import translate
 from messages.sms import SMS_OPT_IN_INVITATION
@@ -37,6 +37,23 @@ def refuse_consent_given_back_for_the_patient(session: Session, patient: Patient
     raise Conflict("only the patient can opt back in to texts, by texting START", {"consent": {"sms": [
         f"The patient opted out. Only the patient can opt back in, by texting START. If they asked you in "
         f"person, POST /api/v1/patients/{patient.id}/consent/sms/requests sends them one text asking for it."]}})
+
+
+def refuse_texts_to_an_opted_out_number(session: Session, phone: str, wants_texts: bool) -> None:
+    """An opt-out stops texts to that number (CTIA), whichever record carries it: a new patient with
+    the number, or the number moved onto another patient, does not bring texts back. Only a START
+    from the number does."""
+    if not wants_texts:
+        return
+    latest = session.scalar(
+        select(ConsentEvent.action)
+        .where(ConsentEvent.phone == phone, ConsentEvent.channel == Channel.SMS,
+               ConsentEvent.action.in_((ConsentAction.GRANTED, ConsentAction.REVOKED)))
+        .order_by(ConsentEvent.id.desc()).limit(1))
+    if latest is ConsentAction.REVOKED:
+        raise Conflict("this number opted out of texts", {"phone": [
+            "This number opted out of texts. Only a START texted from it brings them back; record the "
+            "patient without SMS consent, or ask them in person and send the one text asking for START."]})
 
 
 def request_sms_opt_in(session: Session, settings: Settings, patient: Patient, staff: StaffUser,

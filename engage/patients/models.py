@@ -64,10 +64,14 @@ class ConsentEvent(Base):
     event keeps where it came from and, when staff recorded it, who."""
 
     __tablename__ = "consent_events"
-    __table_args__ = (Index("ix_consent_events_patient_channel", "patient_id", "channel", "id"),)
+    __table_args__ = (Index("ix_consent_events_patient_channel", "patient_id", "channel", "id"),
+                      Index("ix_consent_events_phone_channel", "phone", "channel", "id"))
 
     id: Mapped[int] = mapped_column(primary_key=True)
     patient_id: Mapped[int] = mapped_column(ForeignKey("patients.id"))
+    # The number the decision was made for: an opt-out stops texts to that number (CTIA), whichever
+    # patient record carries it later.
+    phone: Mapped[str | None] = mapped_column(String(20))
     channel: Mapped[Channel]
     action: Mapped[ConsentAction]
     source: Mapped[str] = mapped_column(String(32))

@@ -12,7 +12,11 @@ from engage.bounds import MAX_ID
 from engage.config import Settings
 from engage.enums import Channel, ConsentAction, Role
 from engage.errors import Conflict, Invalid, NotFound
-from engage.patients.consent import awaits_reply_to_request, refuse_consent_given_back_for_the_patient
+from engage.patients.consent import (
+    awaits_reply_to_request,
+    refuse_consent_given_back_for_the_patient,
+    refuse_texts_to_an_opted_out_number,
+)
 from engage.patients.models import ConsentEvent, Patient
 from engage.phones import InvalidPhone, to_e164
 
@@ -80,7 +84,7 @@ def record_consent(
         return None
     event = ConsentEvent(
         patient=patient, channel=channel, action=ConsentAction.GRANTED if granted else ConsentAction.REVOKED,
-        source=source, detail=detail, recorded_by_id=recorded_by_id,
+        source=source, detail=detail, recorded_by_id=recorded_by_id, phone=patient.phone,
     )
     session.add(event)
     if channel is Channel.SMS:
@@ -104,6 +108,7 @@ def create_patient(session: Session, data: dict[str, Any], settings: Settings, s
     phone = normalise_phone(data["phone"], settings)
     _ensure_unique(session, None, phone, data.get("external_id"))
     _check_care_manager(session, data)
+    refuse_texts_to_an_opted_out_number(session, phone, bool((data.get("consent") or {}).get(Channel.SMS.value)))
     patient = Patient(phone=phone, language="en", timezone=settings.timezone, channel=Channel.SMS,
                       sms_consent=False, voice_consent=False)
     _apply(patient, {k: v for k, v in data.items() if v is not None or k == "quiet_hours"})
@@ -122,6 +127,9 @@ def update_patient(session: Session, patient: Patient, data: dict[str, Any], set
     _check_care_manager(session, data)
     refuse_consent_given_back_for_the_patient(session, patient, data.get("consent"))
     if "phone" in data and data["phone"] != patient.phone:
+        wants_texts = (data.get("consent") or {}).get(Channel.SMS.value)
+        refuse_texts_to_an_opted_out_number(session, data["phone"],
+                                            patient.sms_consent if wants_texts is None else wants_texts)
         patient.phone = data["phone"]
         # A new number is a new handset: earlier delivery failures say nothing about it.
         patient.sms_unreachable_at, patient.sms_soft_failures = None, 0

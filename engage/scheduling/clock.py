@@ -14,9 +14,9 @@ from apscheduler.schedulers.blocking import BlockingScheduler
 
 from engage.config import Settings
 from engage.db import utcnow
+from engage.outbox.wake import start_urgent_waker
 from engage.runtime import build_runtime
 from engage.scheduling.tick import deliver_urgent, tick
-from engage.scheduling.wake import start_urgent_waker
 
 log = logging.getLogger(__name__)
 DISPATCH_EVERY_SECONDS = 5

@@ -11,7 +11,6 @@ import os
 import random
 import socket
 import time
-from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Callable
 
@@ -21,38 +20,14 @@ from sqlalchemy.orm import Session
 from engage.db import log_failure, session_scope
 from engage.enums import DispatchStatus, FlagKind
 from engage.flags.service import raise_flag
+from engage.outbox.jobs import Decide, Deliver, Job, JobKinds
+from engage.outbox.models import Dispatch
 from engage.runtime import Runtime
-from engage.scheduling.models import Dispatch
 
 log = logging.getLogger(__name__)
 LEASE = timedelta(minutes=2)
 MAX_BATCH = 100
 MAX_ATTEMPTS = 8
-
-
-@dataclass
-class Job:
-    """What a deciding handler gets: one dispatch, its session, the pass's clock and the runtime."""
-
-    session: Session
-    runtime: Runtime
-    dispatch: Dispatch
-    now: datetime
-
-
-Decide = Callable[[Job], None]
-# Delivers a claimed batch; returns each dispatch's transient error (None: done). Dispatches it
-# re-planned itself (e.g. for quiet hours) are left out.
-Deliver = Callable[[Runtime, list[int], str, datetime], dict[int, str | None]]
-
-
-@dataclass(frozen=True)
-class Handlers:
-    """Deciding handlers change state in the dispatch's own transaction; delivering handlers
-    talk to the provider and must not hold a transaction (SQLite would stall every writer)."""
-
-    decide: dict[str, Decide]
-    deliver: dict[str, Deliver]
 
 
 def worker_name() -> str:
@@ -137,7 +112,7 @@ def batch_size(per_second: float) -> int:
     return max(1, min(MAX_BATCH, int(per_second * LEASE.total_seconds() / 4)))
 
 
-def run_pass(runtime: Runtime, now: datetime, handlers: Handlers, worker: str | None = None,
+def run_pass(runtime: Runtime, now: datetime, jobs: JobKinds, worker: str | None = None,
              urgent_only: bool = False) -> int:
     """Everything due at `now`, including what the pass itself makes due; returns how many ran.
 
@@ -149,12 +124,12 @@ def run_pass(runtime: Runtime, now: datetime, handlers: Handlers, worker: str | 
                                urgent_only):
         deliveries: dict[str, list[int]] = {}
         for dispatch_id, kind in claimed:
-            if kind in handlers.deliver:
+            if kind in jobs.deliver:
                 deliveries.setdefault(kind, []).append(dispatch_id)
                 continue
-            _safely(decide, runtime, dispatch_id, worker, now, handlers.decide[kind])
+            _safely(decide, runtime, dispatch_id, worker, now, jobs.decide[kind])
         for kind, ids in deliveries.items():
-            _safely(deliver, runtime, ids, worker, now, handlers.deliver[kind])
+            _safely(deliver, runtime, ids, worker, now, jobs.deliver[kind])
         done += len(claimed)
     return done
 

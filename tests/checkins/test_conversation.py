@@ -3,17 +3,34 @@ whether it is a safety event, and which texts go back, in which order and of whi
 exempts some kinds from STOP and quiet hours, so a kind is part of the contract)."""
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import pytest
 
-from engage.checkins.conversation import Clinic, Progress, crisis_resources, opening, take_reply
+from engage.checkins.conversation import Progress, opening, take_reply
+from engage.clinic import Clinic
 from engage.instruments import get_instrument
+from engage.sms.render import OutText, crisis_resources, render
 
 PHQ9, GAD7 = get_instrument("phq9"), get_instrument("gad7")
 CLINIC = Clinic("Riverside Family Medicine", "(312) 555-0100")
 
 
-def reply(text: str, answered: int = 0, failed: int = 0, language: str = "en", instrument=PHQ9):
-    return take_reply(Progress(instrument, language, answered, failed), text, CLINIC)
+@dataclass(frozen=True)
+class Reply:
+    """The engine's turn, with its steps as the SMS channel words them."""
+
+    new_answers: tuple[int, ...]
+    texts: list[OutText]
+    failed_replies: int
+    finished: bool
+    safety_event: bool
+
+
+def reply(text: str, answered: int = 0, failed: int = 0, language: str = "en", instrument=PHQ9) -> Reply:
+    turn = take_reply(Progress(instrument, language, answered, failed), text)
+    return Reply(turn.new_answers, render(turn.steps, language, CLINIC), turn.failed_replies, turn.finished,
+                 turn.safety_event)
 
 
 def kinds(turn) -> list[str]:
@@ -120,8 +137,8 @@ def test_crisis_resources_in_spanish():
 
 
 def test_the_opening_is_the_intro_then_the_question_the_patient_is_at():
-    intro, first = opening(PHQ9, "en", CLINIC)
+    intro, first = render(opening(PHQ9), "en", CLINIC)
     assert (intro.kind, first.kind) == ("checkin_intro", "checkin_item")
     assert intro.body.startswith("Riverside Family Medicine:") and "9 short questions" in intro.body
     assert first.body.startswith("Q1/9:")
-    assert opening(PHQ9, "en", CLINIC, answered=3)[1].body.startswith("Q4/9:")
+    assert render(opening(PHQ9, answered=3), "en", CLINIC)[1].body.startswith("Q4/9:")

@@ -5,8 +5,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from engage.instruments import sms_segments
-from engage.instruments.segments import GSM7_BASIC, GSM7_EXTENSION
+from messages.segments import GSM7_BASIC, GSM7_EXTENSION, sms_segments
 
 plain_gsm = st.text(alphabet=sorted(GSM7_BASIC), max_size=700)
 bmp_ucs2 = st.text(alphabet=st.characters(min_codepoint=0x100, max_codepoint=0xD7FF), min_size=1, max_size=400)

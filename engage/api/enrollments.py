@@ -1,13 +1,13 @@
 """/api/v1/patients/<id>/enrollments."""
 from __future__ import annotations
 
-from flask import Blueprint, jsonify
+from flask import Blueprint
 
-from engage.api.edge import current_user, parse, requires
-from engage.audit.service import record_access
+from engage.api.edge import Audit, endpoint
+from engage.api.schemas.checkins import EnrollmentSchema
 from engage.auth.permissions import Permission
 from engage.checkins import enrollments
-from engage.checkins.schemas import EnrollmentSchema
+from engage.checkins.models import Enrollment
 from engage.db import utcnow
 from engage.patients.service import get_patient
 from engage.web import db
@@ -17,8 +17,9 @@ _enrollment = EnrollmentSchema()
 
 
 @bp.post("/patients/<int:patient_id>/enrollments")
-@requires(Permission.START_CHECKINS)
-def enroll(patient_id: int):
+@endpoint(Permission.START_CHECKINS, body=_enrollment, answer=_enrollment, status=201,
+          audit=Audit("create", "enrollment"))
+def enroll(patient_id: int, body: dict) -> Enrollment:
     """Schedule an instrument every N days on a channel; the first check-in is due at start_at (or now).
     ---
     post:
@@ -29,16 +30,12 @@ def enroll(patient_id: int):
         409: {description: The patient already has an enrollment for this instrument that has not ended}
         422: {description: Invalid fields, named in "fields" (voice is not available yet)}
     """
-    data = parse(_enrollment)
-    patient = get_patient(db(), patient_id)
-    enrollment = enrollments.enroll(db(), patient, now=utcnow(), **data)
-    record_access(db(), current_user(), "create", "enrollment", [patient.id], enrollment.id)
-    return jsonify(_enrollment.dump(enrollment)), 201
+    return enrollments.enroll(db(), get_patient(db(), patient_id), now=utcnow(), **body)
 
 
 @bp.get("/patients/<int:patient_id>/enrollments")
-@requires(Permission.READ_PATIENTS)
-def list_enrollments(patient_id: int):
+@endpoint(Permission.READ_PATIENTS, answer=_enrollment, audit=Audit("list", "enrollment"))
+def list_enrollments(patient_id: int) -> list[Enrollment]:
     """A patient's enrollments, newest first, with status (and why one is paused) and when the next is due.
     ---
     get:
@@ -46,15 +43,12 @@ def list_enrollments(patient_id: int):
       responses:
         200: {content: {application/json: {schema: {type: object, properties: {data: {type: array, items: EnrollmentSchema}}}}}}
     """
-    patient = get_patient(db(), patient_id)
-    rows = enrollments.list_enrollments(db(), patient.id)
-    record_access(db(), current_user(), "list", "enrollment", [patient.id])
-    return jsonify(data=_enrollment.dump(rows, many=True))
+    return enrollments.list_enrollments(db(), get_patient(db(), patient_id).id)
 
 
 @bp.post("/patients/<int:patient_id>/enrollments/<int:enrollment_id>/end")
-@requires(Permission.START_CHECKINS)
-def end_enrollment(patient_id: int, enrollment_id: int):
+@endpoint(Permission.START_CHECKINS, answer=_enrollment, audit=Audit("end", "enrollment"))
+def end_enrollment(patient_id: int, enrollment_id: int) -> Enrollment:
     """End an enrollment: nothing more is planned and a check-in not yet sent is cancelled.
     ---
     post:
@@ -65,7 +59,4 @@ def end_enrollment(patient_id: int, enrollment_id: int):
         409: {description: The enrollment has already ended}
     """
     patient = get_patient(db(), patient_id)
-    enrollment = enrollments.end_enrollment(db(), enrollments.get_enrollment(db(), patient.id, enrollment_id),
-                                            utcnow())
-    record_access(db(), current_user(), "end", "enrollment", [patient.id], enrollment.id)
-    return jsonify(_enrollment.dump(enrollment))
+    return enrollments.end_enrollment(db(), enrollments.get_enrollment(db(), patient.id, enrollment_id), utcnow())

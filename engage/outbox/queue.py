@@ -8,9 +8,9 @@ from sqlalchemy.orm import Session
 
 from engage.db import utcnow
 from engage.enums import Channel, Direction, MessageStatus
-from engage.messaging.models import Message
-from engage.scheduling.models import Dispatch
-from engage.scheduling.wake import announce_urgent
+from engage.outbox.models import Message
+from engage.outbox.models import Dispatch
+from engage.outbox.wake import announce_urgent
 
 SEND_MESSAGES = "send_messages"
 

@@ -7,8 +7,8 @@ from sqlalchemy.orm import Session
 
 from engage.config import Settings
 from engage.enums import MessageStatus
-from engage.messaging.delivery import note_delivered, note_delivery_failure
-from engage.messaging.models import Message, MessageStatusEvent
+from engage.outbox.models import Message, MessageStatusEvent
+from engage.sms.delivery import note_delivered, note_delivery_failure
 
 # A late "sent" must never overwrite "delivered": callbacks arrive in any order.
 _RANK = {

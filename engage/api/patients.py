@@ -1,16 +1,16 @@
 """/api/v1/patients: thin views over the patients service."""
 from __future__ import annotations
 
-from flask import Blueprint, jsonify, url_for
+from flask import Blueprint, url_for
 
-from engage.api.edge import current_user, parse, parse_query, requires
-from engage.audit.service import record_access
+from engage.api.edge import Audit, current_user, endpoint
+from engage.api.schemas.patients import (
+    ConsentEventSchema, PatientChangesSchema, PatientListQuery, PatientPageSchema, PatientSchema,
+)
 from engage.auth.permissions import Permission
 from engage.db import utcnow
 from engage.patients import consent, service
-from engage.patients.schemas import (
-    ConsentEventSchema, PatientChangesSchema, PatientListQuery, PatientPageSchema, PatientSchema,
-)
+from engage.patients.models import ConsentEvent, Patient
 from engage.web import db, runtime
 
 bp = Blueprint("patients", __name__)
@@ -18,8 +18,10 @@ _patient = PatientSchema()
 
 
 @bp.post("/patients")
-@requires(Permission.WRITE_PATIENTS)
-def create_patient():
+@endpoint(Permission.WRITE_PATIENTS, body=_patient, answer=_patient, status=201,
+          audit=Audit("create", "patient", patients=lambda patient: [patient.id]),
+          location=lambda patient: url_for(".read_patient", patient_id=patient.id))
+def create_patient(body: dict) -> Patient:
     """Create a patient.
     ---
     post:
@@ -35,18 +37,12 @@ def create_patient():
               schema: PatientSchema
         409: {description: The phone or external id belongs to another patient}
     """
-    data = parse(_patient)
-    patient = service.create_patient(db(), data, runtime().settings, recorded_by_id=current_user().id)
-    record_access(db(), current_user(), "create", "patient", [patient.id], patient.id)
-    response = jsonify(_patient.dump(patient))
-    response.status_code = 201
-    response.headers["Location"] = url_for(".read_patient", patient_id=patient.id)
-    return response
+    return service.create_patient(db(), body, runtime().settings, recorded_by_id=current_user().id)
 
 
 @bp.get("/patients/<int:patient_id>")
-@requires(Permission.READ_PATIENTS)
-def read_patient(patient_id: int):
+@endpoint(Permission.READ_PATIENTS, answer=_patient, audit=Audit("read", "patient"))
+def read_patient(patient_id: int) -> Patient:
     """Read a patient.
     ---
     get:
@@ -58,14 +54,13 @@ def read_patient(patient_id: int):
               schema: PatientSchema
         404: {description: No such patient}
     """
-    patient = service.get_patient(db(), patient_id)
-    record_access(db(), current_user(), "read", "patient", [patient.id], patient.id)
-    return jsonify(_patient.dump(patient))
+    return service.get_patient(db(), patient_id)
 
 
 @bp.patch("/patients/<int:patient_id>")
-@requires(Permission.WRITE_PATIENTS)
-def update_patient(patient_id: int):
+@endpoint(Permission.WRITE_PATIENTS, body=PatientChangesSchema(), answer=_patient,
+          audit=Audit("update", "patient", fields=True))
+def update_patient(patient_id: int, body: dict) -> Patient:
     """Update some of a patient's fields.
     ---
     patch:
@@ -82,16 +77,14 @@ def update_patient(patient_id: int):
         409: {description: "The phone or external id belongs to another patient, or the change would give SMS
           consent back after the patient opted out: only the patient can, by texting START"}
     """
-    data = parse(PatientChangesSchema())
-    patient = service.update_patient(db(), service.get_patient(db(), patient_id), data, runtime().settings,
-                                     recorded_by_id=current_user().id)
-    record_access(db(), current_user(), "update", "patient", [patient.id], patient.id, {"fields": sorted(data)})
-    return jsonify(_patient.dump(patient))
+    return service.update_patient(db(), service.get_patient(db(), patient_id), body, runtime().settings,
+                                  recorded_by_id=current_user().id)
 
 
 @bp.get("/patients")
-@requires(Permission.READ_PATIENTS)
-def list_patients():
+@endpoint(Permission.READ_PATIENTS, query=PatientListQuery(), answer=PatientPageSchema(),
+          audit=Audit("list", "patient", patients=lambda page: [patient.id for patient in page["data"]]))
+def list_patients(query: dict) -> dict:
     """List patients, oldest first, a page at a time.
     ---
     get:
@@ -103,15 +96,14 @@ def list_patients():
             application/json:
               schema: PatientPageSchema
     """
-    query = parse_query(PatientListQuery())
     patients, next_cursor = service.list_patients(db(), settings=runtime().settings, **query)
-    record_access(db(), current_user(), "list", "patient", [p.id for p in patients])
-    return jsonify(PatientPageSchema().dump({"data": patients, "next_cursor": next_cursor}))
+    return {"data": patients, "next_cursor": next_cursor}
 
 
 @bp.post("/patients/<int:patient_id>/consent/sms/requests")
-@requires(Permission.RELAY_OPT_IN_REQUESTS)
-def request_sms_opt_in(patient_id: int):
+@endpoint(Permission.RELAY_OPT_IN_REQUESTS, answer=ConsentEventSchema(), status=201,
+          audit=Audit("request_opt_in", "consent"))
+def request_sms_opt_in(patient_id: int) -> ConsentEvent:
     """Record that a patient who opted out asked in person to get texts again. They are sent one text
     asking them to reply START; their consent changes only when they do, and nothing else is sent before.
     ---
@@ -127,6 +119,4 @@ def request_sms_opt_in(patient_id: int):
           texted at this number, or was asked less than 24 hours ago"}
     """
     patient = service.get_patient(db(), patient_id)
-    event = consent.request_sms_opt_in(db(), runtime().settings, patient, current_user(), utcnow())
-    record_access(db(), current_user(), "request_opt_in", "consent", [patient.id], event.id)
-    return jsonify(ConsentEventSchema().dump(event)), 201
+    return consent.request_sms_opt_in(db(), runtime().settings, patient, current_user(), utcnow())

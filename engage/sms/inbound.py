@@ -16,8 +16,8 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from engage.checkins import service as checkins
-from engage.checkins.conversation import OutText, crisis_resources, say
 from engage.checkins.models import CheckIn
+from engage.clinic import clinic
 from engage.config import Settings
 from engage.db import Prepared, log_failure, session_scope, utcnow
 from engage.enums import CampaignRunStatus, Channel, CheckInStatus, Direction, FlagKind, FlagPriority, MessageStatus
@@ -26,14 +26,15 @@ from engage.flags.service import note_patient_message, raise_flag
 from engage.instruments import get_instrument
 from engage.instruments.parsing import parse_reply
 from engage.instruments.scoring import is_safety_answer
-from engage.messaging.keywords import Keyword, is_cancel, keyword_in, words_beside_keyword
-from engage.messaging.models import Message
-from engage.messaging.outbox import outbound, queue_for_delivery
+from engage.outbox.models import Message
+from engage.outbox.queue import outbound, queue_for_delivery
 from engage.outreach import replies as outreach
 from engage.outreach.models import CampaignRun
 from engage.patients.models import Patient
 from engage.patients.service import record_consent
 from engage.runtime import Runtime
+from engage.sms.keywords import Keyword, is_cancel, keyword_in, words_beside_keyword
+from engage.sms.render import OutText, crisis_resources, render, say
 from messages import sms, supported_languages, translate
 
 log = logging.getLogger(__name__)
@@ -214,7 +215,7 @@ def interpret(session: Session, settings: Settings, message_id: int, text: Inbou
 def _conversation(session: Session, settings: Settings, sender: Sender, message_id: int, body: str, now: datetime,
                   seen: bool) -> list[OutText]:
     """A text that is neither a keyword nor crisis wording: an answer, a reply to a reminder, or a note."""
-    clinic, language, checkin = checkins.clinic(settings), sender.language, sender.checkin
+    here, language, checkin = clinic(settings), sender.language, sender.checkin
     answering = checkin is not None and _answers_checkin(checkin, language, body)
     if not answering:
         replies = outreach.handle_appointment_reply(session, settings, session.get(Patient, sender.id), body, now)
@@ -224,13 +225,14 @@ def _conversation(session: Session, settings: Settings, sender: Sender, message_
         if not answering and not seen and more_than_a_slip(body):
             # Not an answer, but the patient said something: a person reads it as well as the re-prompt.
             note_patient_message(session, settings, sender.id, message_id, "a message during a check-in")
-        return checkins.take_reply(session, settings, checkin, sender.id, language, message_id, body, now)
+        steps = checkins.take_reply(session, settings, checkin, sender.id, language, message_id, body, now)
+        return render(steps, language, here)
     late = _late_answer(session, sender.id, language, body)
     if late is not None:
         return _answer_after_close(session, settings, sender, message_id, late, seen)
     if not seen:
         note_patient_message(session, settings, sender.id, message_id, "message from the patient outside a check-in")
-    return [say("patient_message_received", sms.SMS_MESSAGE_RECEIVED, language, clinic)]
+    return [say("patient_message_received", sms.SMS_MESSAGE_RECEIVED, language, here)]
 
 
 def more_than_a_slip(body: str) -> bool:
@@ -252,7 +254,7 @@ def _crisis(session: Session, settings: Settings, sender: Sender | None, message
         return []
     if sender is None:
         return [OutText("crisis_resources", _in_every_language(sms.SMS_UNKNOWN_NUMBER_CRISIS))]
-    return [crisis_resources(sender.language, checkins.clinic(settings))]
+    return [crisis_resources(sender.language, clinic(settings))]
 
 
 def _from_unknown_number(session: Session, settings: Settings, message_id: int,
@@ -298,13 +300,13 @@ def _answer_after_close(session: Session, settings: Settings, sender: Sender, me
                         seen: bool) -> list[OutText]:
     """Too late to record, never too late to read: a person sees it, and a self-harm answer above 0
     gets the same crisis path as one given in time."""
-    clinic, language = checkins.clinic(settings), sender.language
-    closed = say("checkin_expired", sms.SMS_CHECKIN_EXPIRED, language, clinic)
+    here, language = clinic(settings), sender.language
+    closed = say("checkin_expired", sms.SMS_CHECKIN_EXPIRED, language, here)
     instrument = get_instrument(late.instrument)
     if any(is_safety_answer(instrument, late.first_item + offset, value) for offset, value in enumerate(late.values)):
         raise_flag(session, settings, kind=FlagKind.SUICIDE_RISK, patient_id=sender.id, checkin_id=late.checkin_id,
                    message_id=message_id, reason="answered the self-harm question above 0 after the check-in closed")
-        return [crisis_resources(language, clinic), closed]
+        return [crisis_resources(language, here), closed]
     if not seen:
         note_patient_message(session, settings, sender.id, message_id, "an answer after the check-in closed")
     return [closed]
@@ -322,7 +324,7 @@ def _keyword(session: Session, settings: Settings, patient_id: int, keyword: Key
         _opted_out(session, settings, patient, text, now)
     if carrier_handled:
         return []  # Twilio's Advanced Opt-Out already answered; a second confirmation would be noise.
-    return [say(f"keyword_{keyword.value}", _KEYWORD_REPLIES[keyword], patient.language, checkins.clinic(settings))]
+    return [say(f"keyword_{keyword.value}", _KEYWORD_REPLIES[keyword], patient.language, clinic(settings))]
 
 
 def _opted_out(session: Session, settings: Settings, patient: Patient, text: InboundText, now: datetime) -> None:

@@ -1,13 +1,13 @@
 """/api/v1/patients/<id>/checkins and /outcomes."""
 from __future__ import annotations
 
-from flask import Blueprint, jsonify
+from flask import Blueprint
 
-from engage.api.edge import current_user, parse, requires
-from engage.audit.service import record_access
+from engage.api.edge import Audit, Repeat, endpoint
+from engage.api.schemas.checkins import CheckInSchema, OutcomeSchema, RecordOutcomeSchema
 from engage.auth.permissions import Permission
 from engage.checkins import outcomes, service
-from engage.checkins.schemas import CheckInSchema, OutcomeSchema, RecordOutcomeSchema
+from engage.checkins.models import CheckIn, Outcome
 from engage.db import utcnow
 from engage.patients.service import get_patient
 from engage.web import db, runtime
@@ -17,8 +17,8 @@ _checkin, _outcome = CheckInSchema(), OutcomeSchema()
 
 
 @bp.post("/patients/<int:patient_id>/checkins")
-@requires(Permission.START_CHECKINS)
-def start_checkin(patient_id: int):
+@endpoint(Permission.START_CHECKINS, body=_checkin, answer=_checkin, status=201, audit=Audit("create", "checkin"))
+def start_checkin(patient_id: int, body: dict) -> CheckIn:
     """Start a check-in now, or schedule it for a time.
     ---
     post:
@@ -28,16 +28,13 @@ def start_checkin(patient_id: int):
         201: {content: {application/json: {schema: CheckInSchema}}}
         422: {description: Invalid fields, named in "fields"}
     """
-    data = parse(_checkin)
     patient = get_patient(db(), patient_id)
-    checkin = service.schedule_checkin(db(), patient, data["instrument"], at=data["at"], channel=data["channel"])
-    record_access(db(), current_user(), "create", "checkin", [patient.id], checkin.id)
-    return jsonify(_checkin.dump(checkin)), 201
+    return service.schedule_checkin(db(), patient, body["instrument"], at=body["at"], channel=body["channel"])
 
 
 @bp.get("/patients/<int:patient_id>/checkins")
-@requires(Permission.READ_PATIENTS)
-def list_checkins(patient_id: int):
+@endpoint(Permission.READ_PATIENTS, answer=_checkin, audit=Audit("list", "checkin"))
+def list_checkins(patient_id: int) -> list[CheckIn]:
     """A patient's check-ins, newest first, with their answers so far.
     ---
     get:
@@ -45,15 +42,12 @@ def list_checkins(patient_id: int):
       responses:
         200: {content: {application/json: {schema: {type: object, properties: {data: {type: array, items: CheckInSchema}}}}}}
     """
-    patient = get_patient(db(), patient_id)
-    rows = service.list_checkins(db(), patient.id)
-    record_access(db(), current_user(), "list", "checkin", [patient.id])
-    return jsonify(data=_checkin.dump(rows, many=True))
+    return service.list_checkins(db(), get_patient(db(), patient_id).id)
 
 
 @bp.get("/patients/<int:patient_id>/outcomes")
-@requires(Permission.READ_PATIENTS)
-def list_outcomes(patient_id: int):
+@endpoint(Permission.READ_PATIENTS, answer=_outcome, audit=Audit("list", "outcome"))
+def list_outcomes(patient_id: int) -> list[outcomes.OutcomeView]:
     """Scored results over time, oldest first, with change from the first (baseline) result.
     ---
     get:
@@ -61,15 +55,13 @@ def list_outcomes(patient_id: int):
       responses:
         200: {content: {application/json: {schema: {type: object, properties: {data: {type: array, items: OutcomeSchema}}}}}}
     """
-    patient = get_patient(db(), patient_id)
-    rows = outcomes.with_change_from_baseline(outcomes.list_outcomes(db(), patient.id))
-    record_access(db(), current_user(), "list", "outcome", [patient.id])
-    return jsonify(data=_outcome.dump(rows, many=True))
+    return outcomes.with_change_from_baseline(outcomes.list_outcomes(db(), get_patient(db(), patient_id).id))
 
 
 @bp.post("/patients/<int:patient_id>/outcomes")
-@requires(Permission.RECORD_OUTCOMES)
-def record_outcome(patient_id: int):
+@endpoint(Permission.RECORD_OUTCOMES, body=RecordOutcomeSchema(), answer=_outcome, status=201,
+          audit=Audit("create", "outcome"))
+def record_outcome(patient_id: int, body: dict) -> Outcome | Repeat:
     """Record an instrument completed elsewhere (clinic, EHR); scored and flagged like any other, and a
     positive PHQ-2 or GAD-2 from the last two weeks is followed by the full PHQ-9 or GAD-7 by text.
     ---
@@ -78,10 +70,12 @@ def record_outcome(patient_id: int):
       requestBody: {content: {application/json: {schema: RecordOutcomeSchema}}}
       responses:
         201: {content: {application/json: {schema: OutcomeSchema}}}
-        422: {description: Invalid fields, named in "fields"}
+        200:
+          description: This external id was recorded before with the same result; nothing new is recorded
+          content: {application/json: {schema: OutcomeSchema}}
+        409: {description: This external id names a different result}
+        422: {description: 'Invalid fields, named in "fields" (a completed_at in the future among them)'}
     """
-    data = parse(RecordOutcomeSchema())
     patient = get_patient(db(), patient_id)
-    outcome = outcomes.record_external(db(), runtime().settings, patient, now=utcnow(), **data)
-    record_access(db(), current_user(), "create", "outcome", [patient.id], outcome.id)
-    return jsonify(_outcome.dump(outcome)), 201
+    outcome, new = outcomes.record_external(db(), runtime().settings, patient, now=utcnow(), **body)
+    return outcome if new else Repeat(outcome)

@@ -13,14 +13,16 @@ from engage.db import session_scope
 from engage.enums import Channel, DispatchStatus, FlagKind, FlagStatus, MessageStatus
 from engage.flags.models import Flag
 from engage.flags.service import raise_flag
-from engage.gateways import PermanentSendError, TransientSendError
-from engage.messaging.models import Message
+from engage.gateways import PermanentSendError, TransientSendError, gateway_for
+from engage.outbox import quiet_hours
+from engage.outbox.jobs import JobKinds
+from engage.outbox.models import Dispatch, Message
+from engage.outbox.queue import SEND_MESSAGES
+from engage.outbox.rate_limit import send_limiter
 from engage.patients.consent import OPT_IN_INVITATION, invitation_may_go, invitation_may_leave
 from engage.patients.models import Patient
 from engage.phones import redact
 from engage.runtime import Runtime
-from engage.scheduling import quiet_hours
-from engage.scheduling.models import Dispatch
 
 log = logging.getLogger(__name__)
 
@@ -129,7 +131,7 @@ def deliver_messages(runtime: Runtime, dispatch_ids: list[int], worker: str, now
     Each message is marked as being sent in the same short transaction that records the one before
     it, so a worker killed at any moment leaves at most one message in doubt, never sent twice."""
     plan = _prepare(runtime, dispatch_ids, worker, now)
-    limiter, results = runtime.send_limiter("sms"), {}
+    limiter, gateway, results = send_limiter(runtime, "sms"), gateway_for(runtime), {}
     previous: dict | None = None
     for position, (dispatch_id, outgoing) in enumerate(plan.items()):
         try:
@@ -141,7 +143,7 @@ def deliver_messages(runtime: Runtime, dispatch_ids: list[int], worker: str, now
                     _settle(runtime, message.id)
                     continue
                 try:
-                    sent = runtime.gateway.send_sms(message.to, message.body, reference=message.id)
+                    sent = gateway.send_sms(message.to, message.body, reference=message.id)
                 except PermanentSendError as exc:
                     _refused(runtime, message, exc.code)
                     continue
@@ -158,6 +160,10 @@ def deliver_messages(runtime: Runtime, dispatch_ids: list[int], worker: str, now
         results[dispatch_id] = None
     _step(runtime, previous, None)
     return results
+
+
+# The outbox's own kind of row: a batch of queued messages, sent in order.
+JOBS = JobKinds(deliver={SEND_MESSAGES: deliver_messages})
 
 
 def _step(runtime: Runtime, sent: dict | None, sending: int | None) -> bool:

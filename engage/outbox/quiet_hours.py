@@ -10,12 +10,10 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 from datetime import datetime, time, timedelta, timezone
-from typing import TYPE_CHECKING
+from typing import Protocol
 from zoneinfo import ZoneInfo
 
-if TYPE_CHECKING:
-    from engage.config import Settings
-    from engage.patients.models import Patient
+from engage.config import Settings
 
 DAY = timedelta(days=1)
 
@@ -80,7 +78,15 @@ class QuietHours:
         return next_allowed_time(when, self.zone, self.start, self.end)
 
 
-def for_patient(patient: Patient, settings: Settings) -> QuietHours:
+class HasQuietHours(Protocol):
+    """What a patient record says about its quiet hours (any of them may be unset)."""
+
+    quiet_start: time | None
+    quiet_end: time | None
+    timezone: str | None
+
+
+def for_patient(patient: HasQuietHours, settings: Settings) -> QuietHours:
     """The patient's own window when both ends are set, else the clinic's; always the patient's zone."""
     if patient.quiet_start is not None and patient.quiet_end is not None:
         start, end = patient.quiet_start, patient.quiet_end

@@ -23,6 +23,9 @@ class FlagSchema(Schema):
     checkin_id = fields.Integer(allow_none=True)
     message_id = fields.Integer(allow_none=True)
     assigned_to_id = fields.Integer(allow_none=True)
+    escalation_level = fields.Integer(metadata={"description": "How many times it has escalated unacknowledged"})
+    next_escalation_at = fields.DateTime(allow_none=True, metadata={
+        "description": "When it escalates next unless acknowledged; null once acknowledged"})
     created_at = fields.DateTime()
     acknowledged_at = fields.DateTime(allow_none=True)
     resolved_at = fields.DateTime(allow_none=True)

@@ -12,7 +12,8 @@ from sqlalchemy import case, insert, update
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError
 
-from engage.scheduling.models import SendRate
+from engage.outbox.models import SendRate
+from engage.runtime import Runtime
 
 _RATES = SendRate.__table__
 
@@ -50,3 +51,11 @@ class SendRateLimiter:
             return now
         except IntegrityError:
             return self._reserve(now)  # another worker created the row first
+
+
+def send_limiter(runtime: Runtime, channel: str) -> SendRateLimiter:
+    """The shared per-sender limit for this channel (sms or voice)."""
+    settings = runtime.settings
+    rate = settings.sms_per_second if channel == "sms" else settings.calls_per_second
+    return runtime.service(f"limiter:{channel}",
+                           lambda: SendRateLimiter(runtime.engine, f"{channel}:{settings.sender}", rate))

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
-from engage.bounds import Moment
+from engage.bounds import Moment, Text
 from engage.enums import Channel, CheckInStatus, EnrollmentStatus
 from engage.instruments import INSTRUMENTS, get_instrument
 
@@ -66,6 +66,7 @@ class OutcomeSchema(Schema):
     positive_screen = fields.Boolean()
     completed_at = fields.DateTime()
     source = fields.String(validate=validate.OneOf([*RECORDED_SOURCES, *Channel]))
+    external_id = fields.String(allow_none=True)
     change_from_baseline = fields.Integer(allow_none=True)
     change_from_baseline_percent = fields.Float(allow_none=True)
 
@@ -77,8 +78,11 @@ class RecordOutcomeSchema(Schema):
     answers = fields.List(fields.Integer(allow_none=True, validate=validate.Range(0, 3)), required=True,
                           validate=validate.Length(max=max(len(i.questions) for i in INSTRUMENTS.values())),
                           metadata={"description": "One per item, in order; null for an item not answered."})
-    completed_at = Moment(required=True)
+    completed_at = Moment(required=True, metadata={"description": "Not in the future (a few minutes' clock "
+                                                               "difference is allowed)"})
     source = fields.String(required=True, validate=validate.OneOf(RECORDED_SOURCES))
+    external_id = Text(64, min_length=1, load_default=None, metadata={
+        "description": "The sending system's id for this result; sent again, the result is recorded once"})
 
     @validates_schema
     def _answers_fit_instrument(self, data, **_kwargs):

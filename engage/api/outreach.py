@@ -1,26 +1,41 @@
 """/api/v1/appointments and /api/v1/campaigns: thin views over the outreach services."""
 from __future__ import annotations
 
-from flask import Blueprint, jsonify, url_for
+from dataclasses import dataclass
 
-from engage.api.edge import current_user, parse, parse_query, requires
-from engage.audit.service import record_access
-from engage.auth.permissions import Permission
-from engage.db import utcnow
-from engage.outreach import appointments, campaigns, progress
-from engage.outreach.schemas import (
+from flask import Blueprint, url_for
+
+from engage.api.edge import Audit, endpoint, parse_query
+from engage.api.schemas.outreach import (
     AppointmentQuery, AppointmentSchema, AppointmentUpdateSchema, CampaignRunSchema, CampaignSchema, NoShowSchema,
     RunQuery,
 )
+from engage.auth.permissions import Permission
+from engage.db import utcnow
+from engage.outreach import appointments, campaigns, progress
+from engage.outreach.models import Appointment
 from engage.web import db, runtime
 
 bp = Blueprint("outreach", __name__)
 _appointment = AppointmentSchema()
 
 
+@dataclass(frozen=True)
+class NoShow:
+    """A missed appointment as the API answers it: with the outreach run it started, if any."""
+
+    appointment: Appointment
+    campaign_run_id: int | None
+
+    def __getattr__(self, name):
+        return getattr(self.appointment, name)
+
+
 @bp.post("/appointments")
-@requires(Permission.MANAGE_APPOINTMENTS)
-def create_appointment():
+@endpoint(Permission.MANAGE_APPOINTMENTS, body=_appointment, answer=_appointment, status=201,
+          audit=Audit("create", "appointment"),
+          location=lambda appointment: url_for(".read_appointment", appointment_id=appointment.id))
+def create_appointment(body: dict) -> Appointment:
     """Book an appointment; its reminders are planned at once. A new booking ends any no-show outreach.
     ---
     post:
@@ -31,18 +46,12 @@ def create_appointment():
         409: {description: The external id belongs to another appointment}
         422: {description: Invalid fields, named in "fields"}
     """
-    data = parse(_appointment)
-    appointment = appointments.create_appointment(db(), runtime().settings, data, utcnow())
-    record_access(db(), current_user(), "create", "appointment", [appointment.patient_id], appointment.id)
-    response = jsonify(_appointment.dump(appointment))
-    response.status_code = 201
-    response.headers["Location"] = url_for(".read_appointment", appointment_id=appointment.id)
-    return response
+    return appointments.create_appointment(db(), runtime().settings, body, utcnow())
 
 
 @bp.get("/appointments")
-@requires(Permission.READ_PATIENTS)
-def list_appointments():
+@endpoint(Permission.READ_PATIENTS, query=AppointmentQuery(), answer=_appointment, audit=Audit("list", "appointment"))
+def list_appointments(query: dict) -> list[Appointment]:
     """Appointments by time, filtered by patient, external id or status.
     ---
     get:
@@ -51,14 +60,12 @@ def list_appointments():
       responses:
         200: {content: {application/json: {schema: {type: object, properties: {data: {type: array, items: AppointmentSchema}}}}}}
     """
-    rows = appointments.list_appointments(db(), **parse_query(AppointmentQuery()))
-    record_access(db(), current_user(), "list", "appointment", {a.patient_id for a in rows})
-    return jsonify(data=_appointment.dump(rows, many=True))
+    return appointments.list_appointments(db(), **query)
 
 
 @bp.get("/appointments/<int:appointment_id>")
-@requires(Permission.READ_PATIENTS)
-def read_appointment(appointment_id: int):
+@endpoint(Permission.READ_PATIENTS, answer=_appointment, audit=Audit("read", "appointment"))
+def read_appointment(appointment_id: int) -> Appointment:
     """Read an appointment.
     ---
     get:
@@ -67,14 +74,13 @@ def read_appointment(appointment_id: int):
         200: {content: {application/json: {schema: AppointmentSchema}}}
         404: {description: No such appointment}
     """
-    appointment = appointments.get_appointment(db(), appointment_id)
-    record_access(db(), current_user(), "read", "appointment", [appointment.patient_id], appointment.id)
-    return jsonify(_appointment.dump(appointment))
+    return appointments.get_appointment(db(), appointment_id)
 
 
 @bp.patch("/appointments/<int:appointment_id>")
-@requires(Permission.MANAGE_APPOINTMENTS)
-def update_appointment(appointment_id: int):
+@endpoint(Permission.MANAGE_APPOINTMENTS, body=AppointmentUpdateSchema(), answer=_appointment,
+          audit=Audit("update", "appointment", fields=True))
+def update_appointment(appointment_id: int, body: dict) -> Appointment:
     """Move an appointment (reminders are replanned), or cancel, complete or confirm it.
     ---
     patch:
@@ -85,17 +91,13 @@ def update_appointment(appointment_id: int):
         409: {description: The appointment is already cancelled, completed or a no-show}
         422: {description: Invalid fields, named in "fields"}
     """
-    data = parse(AppointmentUpdateSchema())
     appointment = appointments.get_appointment(db(), appointment_id)
-    appointments.update_appointment(db(), runtime().settings, appointment, data, utcnow())
-    record_access(db(), current_user(), "update", "appointment", [appointment.patient_id], appointment.id,
-                  {"fields": sorted(data)})
-    return jsonify(_appointment.dump(appointment))
+    return appointments.update_appointment(db(), runtime().settings, appointment, body, utcnow())
 
 
 @bp.post("/appointments/<int:appointment_id>/no-show")
-@requires(Permission.MANAGE_APPOINTMENTS)
-def mark_no_show(appointment_id: int):
+@endpoint(Permission.MANAGE_APPOINTMENTS, answer=NoShowSchema(), audit=Audit("no_show", "appointment"))
+def mark_no_show(appointment_id: int) -> NoShow:
     """Record that the patient did not come, and start no-show outreach.
     ---
     post:
@@ -106,13 +108,12 @@ def mark_no_show(appointment_id: int):
     """
     appointment = appointments.get_appointment(db(), appointment_id)
     run = appointments.mark_no_show(db(), appointment, utcnow())
-    record_access(db(), current_user(), "no_show", "appointment", [appointment.patient_id], appointment.id)
-    return jsonify({**NoShowSchema().dump(appointment), "campaign_run_id": run.id if run else None})
+    return NoShow(appointment, run.id if run else None)
 
 
 @bp.get("/campaigns")
-@requires(Permission.READ_PATIENTS)
-def list_campaigns():
+@endpoint(Permission.READ_PATIENTS, answer=CampaignSchema())
+def list_campaigns() -> list[dict]:
     """Outreach campaigns with their steps and how their runs went.
     ---
     get:
@@ -120,13 +121,13 @@ def list_campaigns():
       responses:
         200: {content: {application/json: {schema: {type: object, properties: {data: {type: array, items: CampaignSchema}}}}}}
     """
-    rows = progress.summarize(db(), campaigns.list_campaigns(db()))
-    return jsonify(data=CampaignSchema().dump(rows, many=True))
+    return progress.summarize(db(), campaigns.list_campaigns(db()))
 
 
 @bp.get("/campaigns/<int:campaign_id>/runs")
-@requires(Permission.READ_PATIENTS)
-def list_runs(campaign_id: int):
+@endpoint(Permission.READ_PATIENTS, answer=CampaignRunSchema(),
+          audit=Audit("list", "campaign_run", patients=lambda rows: {row["run"].patient_id for row in rows}))
+def list_runs(campaign_id: int) -> list[dict]:
     """A campaign's runs, newest first, each step with its outcome.
     ---
     get:
@@ -137,6 +138,5 @@ def list_runs(campaign_id: int):
         404: {description: No such campaign}
     """
     campaign = progress.get_campaign(db(), campaign_id)
-    rows = progress.list_runs(db(), campaign, **parse_query(RunQuery()))
-    record_access(db(), current_user(), "list", "campaign_run", {row["run"].patient_id for row in rows})
-    return jsonify(data=CampaignRunSchema().dump(rows, many=True))
+    # Read after the campaign: an unknown campaign is a 404 whatever the query says.
+    return progress.list_runs(db(), campaign, **parse_query(RunQuery()))

@@ -1,0 +1,25 @@
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import ForeignKey, Index, String
+from sqlalchemy.orm import Mapped, mapped_column
+
+from engage.db import Base, utcnow
+from engage.enums import DischargeReason
+
+
+class Episode(Base):
+    """A patient's time in active treatment: opened by an enrollment, closed on discharge with a reason.
+    Baseline and change are measured on one instrument, PHQ-9 (GAD-7 for anxiety-only care)."""
+
+    __tablename__ = "episodes"
+    __table_args__ = (Index("ix_episodes_patient_closed", "patient_id", "closed_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    patient_id: Mapped[int] = mapped_column(ForeignKey("patients.id"))
+    instrument: Mapped[str] = mapped_column(String(16))
+    care_manager_id: Mapped[int | None] = mapped_column(ForeignKey("staff_users.id"), index=True)
+    opened_at: Mapped[datetime] = mapped_column(default=utcnow)
+    closed_at: Mapped[datetime | None]
+    close_reason: Mapped[DischargeReason | None]
