@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 import pytest
 
-from engage.checkins.conversation import Progress, opening, take_reply
+from engage.checkins.conversation import Ask, Progress, Reminder, opening, reminder, take_reply
 from engage.clinic import Clinic
 from engage.instruments import get_instrument
 from engage.sms.render import OutText, crisis_resources, render
@@ -142,3 +142,17 @@ def test_the_opening_is_the_intro_then_the_question_the_patient_is_at():
     assert intro.body.startswith("Riverside Family Medicine:") and "9 short questions" in intro.body
     assert first.body.startswith("Q1/9:")
     assert render(opening(PHQ9, answered=3), "en", CLINIC)[1].body.startswith("Q4/9:")
+
+
+@pytest.mark.parametrize("answered, text", [(0, "2"), (8, "3"), (0, "0 0 0 0 0 0 0 0 1"), (4, "maybe"), (8, "0")])
+def test_a_turn_is_a_value_the_same_state_and_reply_decide_the_same(answered, text):
+    progress = Progress(PHQ9, "en", answered, 1)
+    turn = take_reply(progress, text)
+    assert turn == take_reply(Progress(PHQ9, "en", answered, 1), text)
+    assert hash(turn) == hash(take_reply(progress, text)) and hash(progress) == hash(Progress(PHQ9, "en", answered, 1))
+    assert opening(PHQ9) == opening(PHQ9) and hash(opening(PHQ9, 3)) == hash(opening(PHQ9, 3))
+
+
+def test_the_reminder_asks_the_first_item_again():
+    assert reminder(PHQ9) == (Reminder(), Ask(PHQ9, 0))
+    assert hash(reminder(PHQ9)) == hash((Reminder(), Ask(PHQ9, 0)))
