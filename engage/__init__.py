@@ -12,6 +12,7 @@ def create_app(settings: Settings | None = None, runtime: Runtime | None = None)
     import engage.models  # noqa: F401  (every mapper configured before the first request)
     from engage import web
     from engage.api import api_blueprint
+    from engage.visit_page import bp as visit_page_blueprint
     from webhooks import twilio_blueprint
 
     if runtime is None:
@@ -22,4 +23,5 @@ def create_app(settings: Settings | None = None, runtime: Runtime | None = None)
     web.init_app(app)
     app.register_blueprint(api_blueprint)
     app.register_blueprint(twilio_blueprint)
+    app.register_blueprint(visit_page_blueprint)
     return app

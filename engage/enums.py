@@ -68,6 +68,26 @@ class AppointmentModality(StrEnum):
     IN_PERSON = "in_person"
 
 
+class FallbackReason(StrEnum):
+    """Why a video visit became an audio-only call: the visit note and billing keep it."""
+
+    NO_VIDEO = "no_video"
+    PATIENT_REQUESTED_CALL = "patient_requested_call"
+    VIDEO_FAILED = "video_failed"
+    PATIENT_CANNOT_CONNECT = "patient_cannot_connect"
+    CLINICIAN_CANNOT_CONNECT = "clinician_cannot_connect"
+    OTHER = "other"
+
+
+class FallbackSource(StrEnum):
+    """Who switched the visit to a call."""
+
+    PREFERENCE = "preference"
+    PAGE = "page"
+    TEXT = "text"
+    CLINICIAN = "clinician"
+
+
 class AppointmentStatus(StrEnum):
     SCHEDULED = "scheduled"
     CONFIRMED = "confirmed"

@@ -11,7 +11,7 @@ import messages
 from engage.instruments import INSTRUMENTS
 from engage.instruments.definitions import FREQUENCY
 from engage.sms.render import sms_checkin_intro
-from messages import format_datetime_for_patient, sms, speakable_phone, translate, voice
+from messages import format_datetime_for_patient, sms, speakable_phone, translate, visit_page, voice
 
 LANGUAGES = sorted(messages.supported_languages())
 CLINIC = "Riverside Family Medicine"
@@ -27,7 +27,7 @@ def _constants(module) -> dict[str, str]:
     return {name: value for name, value in vars(module).items() if name.isupper() and isinstance(value, str)}
 
 
-SMS_TEXTS, VOICE_TEXTS = _constants(sms), _constants(voice)
+SMS_TEXTS, VOICE_TEXTS, PAGE_TEXTS = _constants(sms), _constants(voice), _constants(visit_page)
 
 
 def params(language: str, spoken: bool = False) -> dict[str, object]:
@@ -51,6 +51,11 @@ def sms_texts(language: str) -> dict[str, str]:
 def voice_texts(language: str) -> dict[str, str]:
     """Every voice script engage writes, as the patient hears it."""
     return {name: translate(msgid, language, **params(language, spoken=True)) for name, msgid in VOICE_TEXTS.items()}
+
+
+def page_texts(language: str) -> dict[str, str]:
+    """Every line of the visit page a patient opens from a video visit reminder."""
+    return {name: translate(msgid, language, **params(language)) for name, msgid in PAGE_TEXTS.items()}
 
 
 def to_every_language(msgid: str) -> str:

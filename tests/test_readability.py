@@ -11,7 +11,7 @@ import re
 import pytest
 import textstat
 
-from tests.patient_texts import LANGUAGES, sms_texts, voice_texts
+from tests.patient_texts import LANGUAGES, page_texts, sms_texts, voice_texts
 
 MAX_ENGLISH_GRADE = 6  # Flesch-Kincaid grade
 MIN_SPANISH_EASE = 70  # Fernandez-Huerta: 70-80 "fairly easy", above 80 "easy"
@@ -27,7 +27,7 @@ def readability(text: str, language: str) -> float:
 
 def _cases():
     for language in LANGUAGES:
-        for name, text in {**sms_texts(language), **voice_texts(language)}.items():
+        for name, text in {**sms_texts(language), **voice_texts(language), **page_texts(language)}.items():
             yield pytest.param(language, text, id=f"{language}-{name}")
 
 

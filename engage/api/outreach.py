@@ -7,12 +7,13 @@ from flask import Blueprint, url_for
 
 from engage.api.edge import Audit, endpoint, parse_query
 from engage.api.schemas.outreach import (
-    AppointmentQuery, AppointmentSchema, AppointmentUpdateSchema, CampaignRunSchema, CampaignSchema, NoShowSchema,
-    RunQuery,
+    AppointmentQuery, AppointmentSchema, AppointmentUpdateSchema, AudioFallbackSchema, CampaignRunSchema,
+    CampaignSchema, NoShowSchema, RunQuery,
 )
 from engage.auth.permissions import Permission
 from engage.db import utcnow
-from engage.outreach import appointments, campaigns, progress
+from engage.enums import FallbackSource
+from engage.outreach import appointments, campaigns, progress, visits
 from engage.outreach.models import Appointment
 from engage.web import db, runtime
 
@@ -109,6 +110,29 @@ def mark_no_show(appointment_id: int) -> NoShow:
     appointment = appointments.get_appointment(db(), appointment_id)
     run = appointments.mark_no_show(db(), appointment, utcnow())
     return NoShow(appointment, run.id if run else None)
+
+
+@bp.post("/appointments/<int:appointment_id>/audio-fallback")
+@endpoint(Permission.MANAGE_APPOINTMENTS, body=AudioFallbackSchema(), answer=_appointment,
+          audit=Audit("audio_fallback", "appointment"))
+def audio_fallback(appointment_id: int, body: dict) -> Appointment:
+    """Switch a video visit to an audio-only call now: engage calls the clinician, then the patient, and
+    joins both in one conference. The appointment keeps the modality used (phone), the reason, and when
+    each side joined and left.
+    ---
+    post:
+      tags: [appointments]
+      requestBody: {content: {application/json: {schema: AudioFallbackSchema}}}
+      responses:
+        200: {content: {application/json: {schema: AppointmentSchema}}}
+        404: {description: No such appointment}
+        409: {description: Not a video visit, the visit is over or closed, or it has no clinician phone to call}
+        422: {description: Invalid fields, named in "fields"}
+    """
+    appointment = appointments.get_appointment(db(), appointment_id)
+    visits.switch_to_audio(db(), runtime().settings, appointment, body["reason"], FallbackSource.CLINICIAN,
+                           utcnow(), note=body["note"])
+    return appointment
 
 
 @bp.get("/campaigns")

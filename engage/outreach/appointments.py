@@ -13,16 +13,15 @@ from engage.errors import Conflict, Invalid, NotFound
 from engage.outbox import quiet_hours
 from engage.outbox.jobs import Job, JobKinds
 from engage.outbox.models import Dispatch
-from engage.outreach import campaigns
-from engage.outreach.models import Appointment, CampaignRun
-from engage.outreach.texts import cancel_pending, may_text, patient_text, queue_text, record_outcome, visit_link, when
+from engage.outreach import campaigns, visits
+from engage.outreach.models import UPCOMING, Appointment, CampaignRun
+from engage.outreach.texts import cancel_pending, may_text, patient_text, queue_text, record_outcome, when
+from engage.outreach.visit_links import visit_link
 from engage.patients.models import Patient
 from engage.phones import InvalidPhone, to_e164
 from messages import sms
 
 REMINDER = "appointment_reminder"
-# Still to happen: a reply or a reminder can be about it.
-UPCOMING = (AppointmentStatus.SCHEDULED, AppointmentStatus.CONFIRMED, AppointmentStatus.RESCHEDULE_REQUESTED)
 REMINDED = (AppointmentStatus.SCHEDULED, AppointmentStatus.CONFIRMED)
 _EDITABLE = ("duration_minutes", "video_url", "clinician_name", "clinician_phone")
 
@@ -67,6 +66,7 @@ def create_appointment(session: Session, settings: Settings, data: dict[str, Any
     session.add(appointment)
     session.flush()
     plan_reminders(session, settings, appointment, now)
+    visits.plan_for_preference(session, settings, appointment, now)
     if appointment.starts_at > now:
         # A new visit ahead is what no-show outreach is for (a past one is only the EHR catching up).
         campaigns.note_rescheduled(session, patient.id, now)
@@ -98,6 +98,7 @@ def _move(session: Session, settings: Settings, appointment: Appointment, starts
     appointment.status, appointment.reminded_at = AppointmentStatus.SCHEDULED, None
     cancel_pending(session, Dispatch.appointment_id == appointment.id)
     plan_reminders(session, settings, appointment, now)
+    visits.plan_for_preference(session, settings, appointment, now)
 
 
 def _set_status(session: Session, appointment: Appointment, status: AppointmentStatus) -> None:
@@ -121,15 +122,24 @@ def plan_reminders(session: Session, settings: Settings, appointment: Appointmen
     """One reminder per configured offset that is still ahead; each remembers the time it announces.
 
     Each goes out at the first moment outside the patient's quiet hours; one that could only go out
-    once the visit has begun (a 2-hour reminder for a 7 a.m. visit) is not planned at all."""
+    once the visit has begun (a 2-hour reminder for a 7 a.m. visit) is not planned at all. A video
+    visit booked after all its offsets have passed gets one reminder at once: without it the patient
+    would have no link to join by."""
     quiet = quiet_hours.for_patient(session.get(Patient, appointment.patient_id), settings)
-    for hours in sorted(set(settings.reminder_offsets_hours), reverse=True):
-        due = quiet.next_allowed_time(appointment.starts_at - timedelta(hours=hours))
-        if now < due < appointment.starts_at:
-            session.add(Dispatch(
-                kind=REMINDER, due_at=due, patient_id=appointment.patient_id, appointment_id=appointment.id,
-                payload={"offset_hours": hours, "starts_at": appointment.starts_at.isoformat()},
-            ))
+    planned = [_plan_reminder(session, appointment, hours, quiet.next_allowed_time(appointment.starts_at - timedelta(
+        hours=hours)), now) for hours in sorted(set(settings.reminder_offsets_hours), reverse=True)]
+    if appointment.modality is AppointmentModality.VIDEO and not any(planned):
+        _plan_reminder(session, appointment, 0, quiet.next_allowed_time(now), now)
+
+
+def _plan_reminder(session: Session, appointment: Appointment, hours: float, due: datetime, now: datetime) -> bool:
+    if not now <= due < appointment.starts_at:
+        return False
+    session.add(Dispatch(
+        kind=REMINDER, due_at=due, patient_id=appointment.patient_id, appointment_id=appointment.id,
+        payload={"offset_hours": hours, "starts_at": appointment.starts_at.isoformat()},
+    ))
+    return True
 
 
 def _superseded(session: Session, dispatch: Dispatch, now: datetime) -> bool:
@@ -158,7 +168,7 @@ def reminder_texts(settings: Settings, patient: Patient, appointment: Appointmen
     moment = when(settings, patient, appointment)
     if appointment.modality is AppointmentModality.VIDEO and appointment.fallback_reason is None:
         return (patient_text(settings, patient, sms.SMS_APPOINTMENT_REMINDER_VIDEO, when=moment),
-                patient_text(settings, patient, sms.SMS_VIDEO_VISIT_LINK, link=visit_link(settings, appointment.id)))
+                patient_text(settings, patient, sms.SMS_VIDEO_VISIT_LINK, link=visit_link(settings, appointment)))
     return (patient_text(settings, patient, sms.SMS_APPOINTMENT_REMINDER, when=moment),)
 
 

@@ -1,12 +1,16 @@
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from engage.db import Base, utcnow
-from engage.enums import AppointmentModality, AppointmentStatus, CampaignRunStatus
+from engage.enums import AppointmentModality, AppointmentStatus, CampaignRunStatus, FallbackSource
+
+
+# Still to happen: a reply, a reminder or a switch to a call can be about it.
+UPCOMING = (AppointmentStatus.SCHEDULED, AppointmentStatus.CONFIRMED, AppointmentStatus.RESCHEDULE_REQUESTED)
 
 
 class Appointment(Base):
@@ -28,6 +32,9 @@ class Appointment(Base):
     # What actually happened, for the visit note and for billing (audio-only is billed differently).
     modality_used: Mapped[AppointmentModality | None]
     fallback_reason: Mapped[str | None] = mapped_column(String(64))
+    fallback_source: Mapped[FallbackSource | None]
+    fallback_note: Mapped[str | None] = mapped_column(Text)
+    fallback_at: Mapped[datetime | None]
     conference_name: Mapped[str | None] = mapped_column(String(64))
     patient_joined_at: Mapped[datetime | None]
     patient_left_at: Mapped[datetime | None]
@@ -35,6 +42,10 @@ class Appointment(Base):
     clinician_left_at: Mapped[datetime | None]
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+    @property
+    def ends_at(self) -> datetime:
+        return self.starts_at + timedelta(minutes=self.duration_minutes)
 
 
 class Campaign(Base):

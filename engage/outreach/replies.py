@@ -1,4 +1,4 @@
-"""A patient's answer to a reminder or to no-show outreach: confirm, reschedule, or ask for a call.
+"""A patient's answer to a reminder or to no-show outreach: confirm or reschedule.
 
 The inbound path calls these after STOP/HELP keywords and the crisis check, and before a check-in
 takes the reply; anything not recognised here is left to it.
@@ -11,27 +11,24 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from engage.config import Settings
-from engage.enums import AppointmentModality, AppointmentStatus, FlagKind, FlagStatus
+from engage.enums import AppointmentStatus, FlagKind, FlagStatus
 from engage.flags.models import Flag
 from engage.flags.service import raise_flag
 from engage.instruments.parsing import normalise
 from engage.outreach import campaigns
-from engage.outreach.appointments import UPCOMING
-from engage.outreach.models import Appointment, CampaignRun
+from engage.outreach.models import UPCOMING, Appointment, CampaignRun
 from engage.outreach.texts import patient_text, when
 from engage.patients.models import Patient
 from messages import sms
 
 # The first reminder goes out 72 h ahead; a bare "C" days after the last one is about something else.
 REPLY_WINDOW = timedelta(days=4)
-CONFIRM, RESCHEDULE, CALL = "confirm", "reschedule", "call"
+CONFIRM, RESCHEDULE = "confirm", "reschedule"
 _WORDS = {
     CONFIRM: {"c", "confirm", "1", "confirmar", "si", "yes"},
     RESCHEDULE: {"r", "reschedule", "reprogramar"},
-    CALL: {"call", "llamar"},
 }
 _INTENT = {word: intent for intent, words in _WORDS.items() for word in words}
-CALL_REQUESTED = "patient_requested_call"
 
 
 def handle_appointment_reply(session: Session, settings: Settings, patient: Patient, body: str,
@@ -65,7 +62,7 @@ def note_cancel_reply(session: Session, settings: Settings, patient: Patient, no
     visit, so the front desk hears of it."""
     appointment = _reminded_appointment(session, patient.id, now)
     if appointment is not None:
-        _flag_once(session, settings, FlagKind.RESCHEDULE_REQUEST, patient, appointment,
+        flag_once(session, settings, FlagKind.RESCHEDULE_REQUEST, appointment,
                    "replied CANCEL to a visit reminder: opted out of texts, may have meant the visit")
 
 
@@ -74,7 +71,7 @@ def _reminded_appointment(session: Session, patient_id: int, now: datetime) -> A
         Appointment.patient_id == patient_id, Appointment.status.in_(UPCOMING),
         Appointment.reminded_at >= now - REPLY_WINDOW, Appointment.starts_at >= now - timedelta(days=1),
     ).order_by(Appointment.starts_at))
-    # A visit under way still counts: "CALL" as a video visit starts is exactly when it matters.
+    # A visit under way still counts: "R" as it starts still asks for a new time.
     return next((a for a in candidates if a.starts_at + timedelta(minutes=a.duration_minutes) > now), None)
 
 
@@ -94,28 +91,18 @@ def _request_reschedule(session: Session, settings: Settings, patient: Patient,
                         appointment: Appointment) -> list[str]:
     if appointment.status in UPCOMING:
         appointment.status = AppointmentStatus.RESCHEDULE_REQUESTED
-    _flag_once(session, settings, FlagKind.RESCHEDULE_REQUEST, patient, appointment,
+    flag_once(session, settings, FlagKind.RESCHEDULE_REQUEST, appointment,
                "asked to reschedule an appointment")
     return [patient_text(settings, patient, sms.SMS_RESCHEDULE_REQUESTED)]
 
 
-def _request_call(session: Session, settings: Settings, patient: Patient,
-                  appointment: Appointment) -> list[str] | None:
-    if appointment.modality is not AppointmentModality.VIDEO:
-        return None
-    appointment.fallback_reason = appointment.fallback_reason or CALL_REQUESTED
-    _flag_once(session, settings, FlagKind.CALL_REQUEST, patient, appointment,
-               "asked for a phone call instead of the video visit")
-    return [patient_text(settings, patient, sms.SMS_CALL_REQUESTED)]
-
-
-def _flag_once(session: Session, settings: Settings, kind: FlagKind, patient: Patient, appointment: Appointment,
-               reason: str) -> None:
+def flag_once(session: Session, settings: Settings, kind: FlagKind, appointment: Appointment, reason: str) -> None:
     """The front desk needs one item per request, however often the patient repeats it."""
     open_already = session.scalar(select(Flag.id).where(
         Flag.appointment_id == appointment.id, Flag.kind == kind, Flag.status != FlagStatus.RESOLVED).limit(1))
     if open_already is None:
-        raise_flag(session, settings, kind=kind, patient_id=patient.id, appointment_id=appointment.id, reason=reason)
+        raise_flag(session, settings, kind=kind, patient_id=appointment.patient_id, appointment_id=appointment.id,
+                   reason=reason)
 
 
-_HANDLERS = {CONFIRM: _confirm, RESCHEDULE: _request_reschedule, CALL: _request_call}
+_HANDLERS = {CONFIRM: _confirm, RESCHEDULE: _request_reschedule}

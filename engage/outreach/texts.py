@@ -3,7 +3,6 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from itsdangerous import URLSafeTimedSerializer
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
@@ -15,9 +14,6 @@ from engage.outbox.queue import SEND_MESSAGES, outbound, queue_for_delivery
 from engage.outreach.models import Appointment
 from engage.patients.models import Patient
 from messages import format_datetime_for_patient, translate
-
-# Where `make run` serves; production always sets ENGAGE_PUBLIC_URL (config refuses to start without it).
-LOCAL_URL = "http://127.0.0.1:5000"
 
 
 def patient_text(settings: Settings, patient: Patient, msgid: str, **params: object) -> str:
@@ -33,11 +29,6 @@ def patient_text(settings: Settings, patient: Patient, msgid: str, **params: obj
 def when(settings: Settings, patient: Patient, appointment: Appointment) -> str:
     return format_datetime_for_patient(appointment.starts_at, patient.language, patient.timezone,
                                        settings.default_region)
-
-
-def visit_link(settings: Settings, appointment_id: int) -> str:
-    token = URLSafeTimedSerializer(settings.secret_key, salt="visit").dumps(appointment_id)
-    return f"{settings.public_url or LOCAL_URL}/visit/{token}"
 
 
 def may_text(patient: Patient) -> str | None:

@@ -15,11 +15,13 @@ from engage.scheduling.dispatcher import run_pass
 from engage.scheduling.planner import plan_due_enrollments
 from engage.sms import checkins as sms_checkins
 from engage.sms import delivery
+from engage.visits import calls as visit_calls
 
 log = logging.getLogger(__name__)
 
 # Every kind of due row, declared by the module that plans it: a new owner of job kinds is added here.
-JOBS = JobKinds.gather(checkins.JOBS, sms_checkins.JOBS, appointments.JOBS, campaigns.JOBS, delivery.JOBS)
+JOBS = JobKinds.gather(checkins.JOBS, sms_checkins.JOBS, appointments.JOBS, campaigns.JOBS, delivery.JOBS,
+                       visit_calls.JOBS)
 
 
 def tick(runtime: Runtime, now: datetime, worker: str | None = None) -> int:

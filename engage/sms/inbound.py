@@ -29,11 +29,12 @@ from engage.instruments.scoring import is_safety_answer
 from engage.outbox.models import Message
 from engage.outbox.queue import outbound, queue_for_delivery
 from engage.outreach import replies as outreach
+from engage.outreach import visits
 from engage.outreach.models import CampaignRun
 from engage.patients.models import Patient
 from engage.patients.service import record_consent
 from engage.runtime import Runtime
-from engage.sms.keywords import Keyword, is_cancel, keyword_in, words_beside_keyword
+from engage.sms.keywords import Keyword, is_call_request, is_cancel, keyword_in, words_beside_keyword
 from engage.sms.render import OutText, crisis_resources, render, say
 from messages import sms, supported_languages, translate
 
@@ -218,7 +219,7 @@ def _conversation(session: Session, settings: Settings, sender: Sender, message_
     here, language, checkin = clinic(settings), sender.language, sender.checkin
     answering = checkin is not None and _answers_checkin(checkin, language, body)
     if not answering:
-        replies = outreach.handle_appointment_reply(session, settings, session.get(Patient, sender.id), body, now)
+        replies = _visit_reply(session, settings, sender, body, now)
         if replies is not None:
             return [OutText("appointment_reply", reply) for reply in replies]
     if checkin is not None:
@@ -233,6 +234,15 @@ def _conversation(session: Session, settings: Settings, sender: Sender, message_
     if not seen:
         note_patient_message(session, settings, sender.id, message_id, "message from the patient outside a check-in")
     return [say("patient_message_received", sms.SMS_MESSAGE_RECEIVED, language, here)]
+
+
+def _visit_reply(session: Session, settings: Settings, sender: Sender, body: str, now: datetime) -> list[str] | None:
+    """A reply about a visit: CALL on the day of a video visit turns it into a phone call; C and R
+    answer a reminder. None when the text is about no visit."""
+    patient = session.get(Patient, sender.id)
+    if is_call_request(body):
+        return visits.call_request_by_text(session, settings, patient, now)
+    return outreach.handle_appointment_reply(session, settings, patient, body, now)
 
 
 def more_than_a_slip(body: str) -> bool:

@@ -27,6 +27,8 @@ _BY_WORD = {word: keyword for keyword, words in _WORDS.items() for word in words
 AMBIGUOUS_OPT_IN = frozenset({"yes", "si"})
 # Carriers treat CANCEL as STOP; after a visit reminder the patient may have meant the visit.
 CANCEL_WORDS = frozenset({"cancel", "cancelar"})
+# A video visit today turns into a phone call: the words the visit reminder offers, alone.
+CALL_WORDS = frozenset({"call", "callme", "llamar", "llamame", "llamenme"})
 # Twilio's Advanced Opt-Out reports what it already handled in this parameter.
 _OPT_OUT_TYPES = {"STOP": Keyword.OPT_OUT, "START": Keyword.OPT_IN, "HELP": Keyword.HELP}
 
@@ -96,6 +98,12 @@ def words_beside_keyword(text: str) -> list[str]:
 
 def is_cancel(text: str) -> bool:
     return normalise(text).replace(" ", "") in CANCEL_WORDS
+
+
+def is_call_request(text: str) -> bool:
+    """CALL or LLAMAR (with courtesy words around it): valid only while a video visit is due today,
+    which the inbound path checks; otherwise the text is read like any other."""
+    return "".join(_COURTESY_PATTERN.sub(" ", _words(text)).split()) in CALL_WORDS
 
 
 def _words(text: str) -> str:

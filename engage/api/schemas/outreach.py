@@ -4,7 +4,7 @@ from __future__ import annotations
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
 from engage.bounds import Id, Moment, Phone, Text
-from engage.enums import AppointmentModality, AppointmentStatus, CampaignRunStatus
+from engage.enums import AppointmentModality, AppointmentStatus, CampaignRunStatus, FallbackReason, FallbackSource
 
 _CLOSING = [AppointmentStatus.CANCELLED, AppointmentStatus.COMPLETED, AppointmentStatus.CONFIRMED]
 
@@ -22,8 +22,22 @@ class AppointmentSchema(Schema):
     clinician_phone = Phone(allow_none=True)
     status = fields.Enum(AppointmentStatus, by_value=True, dump_only=True)
     reminded_at = fields.DateTime(dump_only=True, allow_none=True)
-    modality_used = fields.Enum(AppointmentModality, by_value=True, dump_only=True, allow_none=True)
-    fallback_reason = fields.String(dump_only=True, allow_none=True)
+    modality_used = fields.Enum(AppointmentModality, by_value=True, dump_only=True, allow_none=True, metadata={
+        "description": "How the visit actually happened, when it differs from the booking: phone for a video "
+                       "visit that became an audio-only call."})
+    fallback_reason = fields.String(dump_only=True, allow_none=True, metadata={
+        "description": "Why a video visit became a call: " + ", ".join(FallbackReason) + "."})
+    fallback_source = fields.Enum(FallbackSource, by_value=True, dump_only=True, allow_none=True, metadata={
+        "description": "Who switched it: the patient's no-video preference, the visit page, a text, or the "
+                       "clinician."})
+    fallback_note = fields.String(dump_only=True, allow_none=True)
+    fallback_at = fields.DateTime(dump_only=True, allow_none=True)
+    patient_joined_at = fields.DateTime(dump_only=True, allow_none=True, metadata={
+        "description": "When the patient first joined the audio-only call."})
+    patient_left_at = fields.DateTime(dump_only=True, allow_none=True, metadata={
+        "description": "When the patient last left the audio-only call."})
+    clinician_joined_at = fields.DateTime(dump_only=True, allow_none=True)
+    clinician_left_at = fields.DateTime(dump_only=True, allow_none=True)
     created_at = fields.DateTime(dump_only=True)
     updated_at = fields.DateTime(dump_only=True)
 
@@ -42,6 +56,19 @@ class AppointmentUpdateSchema(Schema):
     video_url = fields.Url(allow_none=True, validate=validate.Length(max=500))
     clinician_name = fields.String(allow_none=True, validate=validate.Length(max=200))
     clinician_phone = Phone(allow_none=True)
+
+
+# A clinician says why the video did not work; "no video" is the patient's own standing preference.
+_CLINICIAN_REASONS = [reason for reason in FallbackReason if reason is not FallbackReason.NO_VIDEO]
+
+
+class AudioFallbackSchema(Schema):
+    reason = fields.Enum(FallbackReason, by_value=True, required=True,
+                         validate=validate.OneOf(_CLINICIAN_REASONS, error="Must be one of: " + ", ".join(
+                             _CLINICIAN_REASONS) + "."),
+                         metadata={"description": "Why the visit continues by phone."})
+    note = Text(500, allow_none=True, load_default=None, metadata={"description": "The clinician's words, kept "
+                                                                                  "for the visit note."})
 
 
 class AppointmentQuery(Schema):
