@@ -46,18 +46,21 @@ def switch_to_audio(session: Session, settings: Settings, appointment: Appointme
                     source: FallbackSource, now: datetime, note: str | None = None) -> Dispatch | None:
     """Records the switch and plans the two calls for the visit's time, or now once it has begun.
 
-    Asking again changes nothing but the record: the calls already planned stay the ones placed. A
-    clinician's request calls at once, and the clinician's account of why is the one the note keeps.
+    A patient asking again changes nothing: the calls are planned or under way. A clinician's request
+    calls at once (again, if the line dropped), and the clinician's account of why is the one kept.
     Without a clinician phone nobody can be called: the front desk gets the request instead."""
     ensure_switchable(appointment, now)
     clinician = source is FallbackSource.CLINICIAN
     if clinician and not appointment.clinician_phone:
         raise Conflict("the appointment has no clinician phone to call")
-    if appointment.fallback_at is None or clinician:
+    first = appointment.fallback_at is None
+    if first or clinician:
         appointment.fallback_reason, appointment.fallback_source = reason.value, source
         appointment.fallback_at = now
     if note:
         appointment.fallback_note = note
+    if not (first or clinician):
+        return None
     appointment.modality_used = AppointmentModality.PHONE
     appointment.conference_name = conference_name(appointment)
     if not appointment.clinician_phone:
