@@ -2,12 +2,16 @@
 from __future__ import annotations
 
 import re
+import threading
 import xml.etree.ElementTree as ET
 from datetime import datetime, time, timedelta, timezone
 from html import unescape
 
 import pytest
 from itsdangerous import URLSafeSerializer
+from werkzeug.serving import make_server
+
+from engage import create_app
 
 from engage.db import session_scope, utcnow
 from engage.enums import AppointmentModality
@@ -16,6 +20,7 @@ from engage.outbox.models import Dispatch
 from engage.outreach.appointments import REMINDER, create_appointment
 from engage.outreach.models import Appointment
 from engage.outreach.visit_links import visit_link
+from engage.runtime import build_runtime
 from engage.scheduling.tick import tick
 from tests.factories import rows
 from tests.phone import Phone
@@ -342,3 +347,36 @@ def test_a_call_nobody_asked_for_hears_only_goodbye_and_a_machine_only_the_clini
     assert [e.tag for e in voicemail] == ["Say", "Hangup"]
     assert voicemail.find("Say").text == ("Hello, this is Riverside Family Medicine. Please call us back at "
                                           "3 1 2, 5 5 5, 0 1 0 0. Thank you. Goodbye.")
+
+
+def test_the_console_gateway_shows_both_calls_and_the_conference(settings, factory, auth, capsys):
+    """`make run`: the console gateway answers each call it places from the running service and prints it."""
+    app_holder = {}
+    server = make_server("127.0.0.1", 0, lambda environ, start: app_holder["app"](environ, start), threaded=True)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    console = settings.with_overrides(gateway="console", public_url=f"http://127.0.0.1:{server.server_port}")
+    runtime = build_runtime(console)
+    try:
+        app_holder["app"] = create_app(runtime=runtime)
+        client = app_holder["app"].test_client()
+        patient, appointment = _visit_under_way(client, auth, factory, language="es")
+        assert client.post(f"/api/v1/appointments/{appointment['id']}/audio-fallback", headers=auth(),
+                           json={"reason": "video_failed"}).status_code == 200
+        capsys.readouterr()
+        tick(runtime, utcnow())
+        printed = capsys.readouterr().out.splitlines()
+    finally:
+        server.shutdown()
+        runtime.close()
+    base = f"{console.public_url}/webhooks/twilio/voice/visit/{appointment['id']}"
+    name = f"visit-{appointment['id']}"
+    assert printed == [
+        f"[call → {CLINICIAN_PHONE}] answers with {base}/clinician",
+        f"[call → {CLINICIAN_PHONE}] hears: This is Riverside Family Medicine. Your patient's visit will continue by "
+        "phone. Please stay on the line while we connect you.",
+        f"[call → {CLINICIAN_PHONE}] joins conference {name} (starts it)",
+        f"[call → {patient.phone}] answers with {base}/patient",
+        f"[call → {patient.phone}] hears: Hola, le llamamos de Riverside Family Medicine. Su cita va a seguir por "
+        "teléfono. Por favor, no cuelgue mientras le comunicamos.",
+        f"[call → {patient.phone}] joins conference {name} (waits for it to start)",
+    ]

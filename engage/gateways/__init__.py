@@ -14,7 +14,7 @@ __all__ = [
 
 def build_gateway(settings: Settings) -> Gateway:
     if settings.gateway == "console":
-        return ConsoleGateway()
+        return ConsoleGateway(webhook_token=settings.webhook_auth_token)
     if settings.gateway == "twilio":
         from engage.gateways.twilio import TwilioGateway  # the twilio client is only loaded when used
 
