@@ -13,8 +13,10 @@ from engage.auth.service import create_staff_user
 from engage.auth.tokens import issue_token
 from engage.checkins.enrollments import enroll
 from engage.db import session_scope, utcnow
+from engage.enums import AppointmentModality
 from engage.outreach.appointments import create_appointment
 from engage.outreach.campaigns import ensure_default_campaigns
+from engage.outreach.visit_links import visit_link
 from engage.patients.models import Patient
 from engage.patients.service import create_patient
 from engage.runtime import Runtime
@@ -25,6 +27,8 @@ DEMO_STAFF = (
      "phone": "+13125550190", "on_call": True},
     {"email": "dr.chen@demo.clinic", "role": "consultant", "name": "Dr. Wei Chen"},
 )
+# The clinician of the demo's video visit: "call me instead" rings this number (printed, never dialled).
+DEMO_CLINICIAN_PHONE = "+13125550177"
 DEMO_PATIENTS = (
     {"first_name": "Alex", "last_name": "Rivera", "phone": "+13125550142", "language": "en",
      "timezone": "America/Chicago", "consent": {"sms": True, "voice": True}},
@@ -47,12 +51,19 @@ def _program(session: Session, runtime: Runtime, patient: Patient, now: datetime
         yield f"        PHQ-9 every 14 days for {patient.first_name}, the first due now (sent outside quiet hours)"
     if patient.first_name in ("Lucía", "Sam"):
         video = patient.first_name == "Sam"
-        starts_at = _local(1 if video else 3, 10, 30, patient.timezone, now)
-        create_appointment(session, runtime.settings, {
-            "patient_id": patient.id, "starts_at": starts_at, "duration_minutes": 30,
-            "modality": "video" if video else "in_person", "clinician_name": "Dr. Ana Ruiz",
+        # The video visit is under way as the demo starts: its link is texted at once, and "call me
+        # instead" on its page calls both sides straight away.
+        starts_at = now.replace(second=0, microsecond=0) if video else _local(3, 10, 30, patient.timezone, now)
+        appointment = create_appointment(session, runtime.settings, {
+            "patient_id": patient.id, "starts_at": starts_at, "duration_minutes": 60 if video else 30,
+            "modality": AppointmentModality.VIDEO if video else AppointmentModality.IN_PERSON,
+            "clinician_name": "Dr. Ana Ruiz", "clinician_phone": DEMO_CLINICIAN_PHONE,
             "video_url": "https://video.example.org/room/demo" if video else None}, now)
-        yield f"        {'video' if video else 'in-person'} visit for {patient.first_name} at {starts_at:%Y-%m-%d %H:%M} UTC, reminders 72/24/2 h before"
+        if video:
+            yield f"        video visit for {patient.first_name} now, for an hour; its link is texted at once"
+            yield f"        visit page (join, or 'call me instead'): {visit_link(runtime.settings, appointment)}"
+        else:
+            yield f"        in-person visit for {patient.first_name} at {starts_at:%Y-%m-%d %H:%M} UTC, reminders 72/24/2 h before"
 
 
 def seed(runtime: Runtime) -> Iterator[str]:
