@@ -33,7 +33,8 @@ text-decoration:none}button{background:#fff;color:#1d4e89}</style></head>
 <body>
 {% for section in sections %}<section lang="{{ section.lang }}"><h1>{{ section.title }}</h1>
 {% for line in section.lines %}<p>{{ line }}</p>{% endfor %}
-{% if section.join %}<a class="button" href="{{ section.join.url }}" rel="noreferrer">{{ section.join.label }}</a>{% endif %}
+{% if section.join %}<a class="button" href="{{ section.join.url }}" rel="noreferrer">
+{{- section.join.label }}</a>{% endif %}
 {% if section.call %}<p>{{ section.call.offer }}</p><form method="post" action="{{ section.call.action }}">
 <input type="hidden" name="token" value="{{ section.call.token }}">
 <button type="submit">{{ section.call.label }}</button></form>{% endif %}</section>
@@ -68,7 +69,8 @@ def _visit_section(appointment: Appointment, token: str) -> dict:
     settings, patient = runtime().settings, _patient(appointment)
     language = resolve_language(patient.language)
     section = {"lang": language, "title": translate(visit_page.PAGE_TITLE, language),
-               "lines": [patient_text(settings, patient, visit_page.PAGE_WHEN, when=when(settings, patient, appointment))]}
+               "lines": [patient_text(settings, patient, visit_page.PAGE_WHEN,
+                                      when=when(settings, patient, appointment))]}
     if appointment.modality_used is AppointmentModality.PHONE:
         section["lines"].append(translate(visit_page.PAGE_CALL_COMING, language))
         return section

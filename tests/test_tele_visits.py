@@ -218,7 +218,8 @@ def test_call_me_instead_on_the_page_calls_both_into_one_conference(client, auth
     after = client.get(answered.headers["Location"]).get_data(as_text=True)
     assert "Le vamos a llamar por teléfono para su cita." in unescape(after) and VIDEO_URL not in after
     heard = _conference(twilio, runtime, client, patient, appointment)
-    _assert_conference_twiml(heard, appointment, "Hola, le llamamos de Riverside Family Medicine. Su cita va a seguir por teléfono.", "es-MX")
+    _assert_conference_twiml(heard, appointment, "Hola, le llamamos de Riverside Family Medicine. Su cita va a seguir "
+                             "por teléfono.", "es-MX")
     stored = read(client, auth, appointment["id"])
     assert (stored["modality_used"], stored["fallback_reason"], stored["fallback_source"]) == (
         "phone", "patient_requested_call", "page")
@@ -264,7 +265,8 @@ def test_the_clinician_switches_the_visit_to_a_call_through_the_api(client, auth
     assert (response.json["modality_used"], response.json["fallback_reason"], response.json["fallback_source"],
             response.json["fallback_note"]) == ("phone", "video_failed", "clinician", "the patient's camera froze")
     heard = _conference(twilio, runtime, client, patient, appointment)
-    _assert_conference_twiml(heard, appointment, "Hello, this is Riverside Family Medicine. Your visit will continue by phone.", "en-US")
+    _assert_conference_twiml(heard, appointment, "Hello, this is Riverside Family Medicine. Your visit will continue "
+                             "by phone.", "en-US")
 
 
 def test_join_and_leave_reports_are_recorded_for_each_side(client, auth, factory, twilio, runtime):

@@ -12,7 +12,7 @@ from engage.api.schemas.outreach import (
 )
 from engage.auth.permissions import Permission
 from engage.db import utcnow
-from engage.enums import FallbackSource
+from engage.enums import FallbackReason, FallbackSource
 from engage.outreach import appointments, campaigns, progress, visits
 from engage.outreach.models import Appointment
 from engage.web import db, runtime
@@ -130,8 +130,8 @@ def audio_fallback(appointment_id: int, body: dict) -> Appointment:
         422: {description: Invalid fields, named in "fields"}
     """
     appointment = appointments.get_appointment(db(), appointment_id)
-    visits.switch_to_audio(db(), runtime().settings, appointment, body["reason"], FallbackSource.CLINICIAN,
-                           utcnow(), note=body["note"])
+    visits.switch_to_audio(db(), runtime().settings, appointment, FallbackReason(body["reason"]),
+                           FallbackSource.CLINICIAN, utcnow(), note=body["note"])
     return appointment
 
 

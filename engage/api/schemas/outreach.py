@@ -59,14 +59,12 @@ class AppointmentUpdateSchema(Schema):
 
 
 # A clinician says why the video did not work; "no video" is the patient's own standing preference.
-_CLINICIAN_REASONS = [reason for reason in FallbackReason if reason is not FallbackReason.NO_VIDEO]
+_CLINICIAN_REASONS = [reason.value for reason in FallbackReason if reason is not FallbackReason.NO_VIDEO]
 
 
 class AudioFallbackSchema(Schema):
-    reason = fields.Enum(FallbackReason, by_value=True, required=True,
-                         validate=validate.OneOf(_CLINICIAN_REASONS, error="Must be one of: " + ", ".join(
-                             _CLINICIAN_REASONS) + "."),
-                         metadata={"description": "Why the visit continues by phone."})
+    reason = fields.String(required=True, validate=validate.OneOf(_CLINICIAN_REASONS),
+                           metadata={"description": "Why the visit continues by phone."})
     note = Text(500, allow_none=True, load_default=None, metadata={"description": "The clinician's words, kept "
                                                                                   "for the visit note."})
 
