@@ -235,7 +235,8 @@ def test_a_call_text_on_the_day_of_a_video_visit_joins_both_in_a_conference(clie
     phone = Phone(client, twilio, runtime, patient.phone)
     assert phone.text(word) == [reply]
     heard = _conference(twilio, runtime, client, patient, appointment)
-    says = {"en": "Hello, this is Riverside Family Medicine. Your visit will continue by phone.", "es": "Hola, le llamamos de Riverside Family Medicine. Su cita va a seguir por teléfono."}
+    says = {"en": "Hello, this is Riverside Family Medicine. Your visit will continue by phone.",
+            "es": "Hola, le llamamos de Riverside Family Medicine. Su cita va a seguir por teléfono."}
     _assert_conference_twiml(heard, appointment, says[language], {"en": "en-US", "es": "es-MX"}[language])
     stored = read(client, auth, appointment["id"])
     assert (stored["modality_used"], stored["fallback_source"]) == ("phone", "text")
