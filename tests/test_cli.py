@@ -19,7 +19,7 @@ CLINIC = {"ENGAGE_TIMEZONE": "America/Chicago", "ENGAGE_QUIET_START": "00:00", "
 
 def test_users_create_prints_a_working_token_as_its_last_line(database_url, client, runtime):
     result = engage(["users", "create", "--email", "Nurse@Clinic.test", "--role", "care_manager",
-                     "--phone", "(312) 555-0199", "--password-stdin"], database_url, stdin="s3cret-pass\n")
+                     "--phone", "(312) 555-0199", "--password-stdin"], database_url, stdin="s3cret-pass-phrase\n")
     assert result.returncode == 0, result.stderr
     token = result.stdout.strip().splitlines()[-1]
     assert client.get("/api/v1/patients", headers={"Authorization": f"Bearer {token}"}).status_code == 200
