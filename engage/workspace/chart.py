@@ -8,7 +8,7 @@ from datetime import datetime
 from engage.instruments.model import Instrument
 
 WIDTH, HEIGHT = 640, 240
-LEFT, RIGHT, TOP, BOTTOM = 48, 16, 12, 28
+LEFT, RIGHT, TOP, BOTTOM = 124, 16, 12, 28
 BAND_SHADES = ("band-0", "band-1", "band-2", "band-3", "band-4")
 
 

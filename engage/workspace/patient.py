@@ -47,7 +47,7 @@ def patient_page(patient_id: int):
         "flags": flags_for_patient(db(), patient.id), "contacts": list_contacts(db(), patient.id),
         "appointments": list_appointments(db(), patient_id=patient.id),
         "staff": {user.id: user for user in list_staff(db())},
-        "instruments": sorted(INSTRUMENTS), "contact_methods": list(ContactMethod),
+        "instruments": list(INSTRUMENTS), "contact_methods": list(ContactMethod),
         "text_limit": LONGEST, "note_limit": NOTE_LIMIT,
     }
     audit("view", "patient", [patient.id], patient.id)
