@@ -155,3 +155,20 @@ def test_a_revoked_token_is_refused_at_once(database_url, client, runtime):
     assert result.returncode == 0, result.stderr
     assert client.get("/api/v1/patients", headers=headers).status_code == 401
     assert engage(["users", "revoke-token", token], database_url).returncode != 0
+
+
+def test_users_set_password_lets_the_user_sign_in_with_the_new_one(database_url, client, runtime):
+    from tests.workspace_support import sign_in
+
+    engage(["users", "create", "--email", "nurse@clinic.test", "--role", "care_manager"], database_url)
+    result = engage(["users", "set-password", "Nurse@Clinic.test", "--password-stdin"], database_url,
+                    stdin="a long enough password\n")
+    assert result.returncode == 0, result.stderr
+    assert sign_in(client, "nurse@clinic.test", "a long enough password").status_code == 303
+
+
+def test_a_short_workspace_password_is_refused_in_one_line(database_url, runtime):
+    engage(["users", "create", "--email", "nurse@clinic.test", "--role", "care_manager"], database_url)
+    result = engage(["users", "set-password", "nurse@clinic.test", "--password-stdin"], database_url, stdin="short\n")
+    assert_one_line_error(result, "password", "12 characters")
+    assert rows(runtime, StaffUser)[0].password_hash is None
