@@ -9,6 +9,7 @@ from datetime import timedelta
 
 from flask import Flask, flash, redirect, render_template, request, url_for
 from flask_wtf.csrf import CSRFError, CSRFProtect
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from engage.errors import DomainError, NotFound
 from engage.config import Settings
@@ -41,7 +42,8 @@ def _domain_error(error: DomainError):
     """A refused action returns to its page with the reason; a missing page is a 404."""
     db().rollback()
     if isinstance(error, NotFound) or request.method == "GET":
-        return render_template("workspace/error.html", title="Not found", detail=error.message), error.status
+        title = "Not found" if isinstance(error, NotFound) else "That cannot be done"
+        return render_template("workspace/error.html", title=title, detail=error.message), error.status
     reasons = [f"{label(name)}: {' '.join(problems)}" for name, problems in error.fields.items()]
     flash(" ".join(reasons) or error.message[:1].upper() + error.message[1:] + ".", "error")
     return redirect(request.referrer if _same_site(request.referrer) else url_for("workspace.queue"), 303)
@@ -73,5 +75,9 @@ def init_app(app: Flask, settings: Settings) -> None:
         # The token lives as long as the session; the session's idle timeout bounds it.
         WTF_CSRF_CHECK_DEFAULT=False, WTF_CSRF_TIME_LIMIT=None,
     )
+    if settings.trusted_proxies:
+        # Only the client's address is taken from the proxies: the public URL comes from configuration.
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=settings.trusted_proxies, x_proto=0, x_host=0, x_port=0,
+                                x_prefix=0)
     csrf.init_app(app)
     app.register_blueprint(bp)
