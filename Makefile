@@ -24,6 +24,7 @@ run: catalogs
 	$(BIN)/engage seed-demo
 	@echo
 	@echo "engage is starting on http://127.0.0.1:5000 (console gateway: outgoing texts print here)"
+	@echo "  workspace:    http://127.0.0.1:5000/login with the sign-in printed above"
 	@echo "  be a patient: .venv/bin/engage simulate --phone '(312) 555-0143' --start phq9"
 	@echo "  health:       curl http://127.0.0.1:5000/healthz"
 	@echo "  API:          curl -H 'Authorization: Bearer <token above>' http://127.0.0.1:5000/api/v1/flags"

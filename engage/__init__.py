@@ -10,7 +10,7 @@ from engage.runtime import Runtime, build_runtime
 def create_app(settings: Settings | None = None, runtime: Runtime | None = None) -> Flask:
     """The only way an app comes to life: configuration in, blueprints registered, nothing else."""
     import engage.models  # noqa: F401  (every mapper configured before the first request)
-    from engage import web
+    from engage import web, workspace
     from engage.api import api_blueprint
     from engage.visit_page import bp as visit_page_blueprint
     from webhooks import twilio_blueprint
@@ -24,4 +24,5 @@ def create_app(settings: Settings | None = None, runtime: Runtime | None = None)
     app.register_blueprint(api_blueprint)
     app.register_blueprint(twilio_blueprint)
     app.register_blueprint(visit_page_blueprint)
+    workspace.init_app(app, runtime.settings)
     return app

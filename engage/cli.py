@@ -151,23 +151,46 @@ def users() -> None:
 @click.pass_context
 def users_create(ctx, email, role, name, phone, on_call, password_stdin) -> None:
     """Create a staff user; prints an API token as the last line."""
-    from werkzeug.security import generate_password_hash
-
+    from engage.auth.passwords import set_password
     from engage.auth.service import create_staff_user
     from engage.auth.tokens import issue_token
     from engage.db import session_scope
     from engage.patients.service import normalise_phone
 
     runtime = _runtime(ctx)
-    password = sys.stdin.readline().rstrip("\n") if password_stdin else None
+    password = _password_from_stdin() if password_stdin else None
     with session_scope(runtime.sessions) as session:
         number = normalise_phone(phone, runtime.settings) if phone else None
         user = create_staff_user(session, email=email, role=role, name=name, phone=number, on_call=on_call)
-        if password:
-            user.password_hash = generate_password_hash(password)
+        if password is not None:
+            set_password(user, password)
         token = issue_token(session, user, label="cli")
     click.echo(f"created {user.role} {user.email} (id {user.id})")
     click.echo(token)
+
+
+@users.command("set-password")
+@click.argument("email")
+@click.option("--password-stdin", is_flag=True, required=True, help="Read the new password from standard input.")
+@click.pass_context
+def users_set_password(ctx, email: str, password_stdin: bool) -> None:
+    """Set or change a staff user's workspace password; their open sessions end."""
+    from engage.auth.passwords import set_password
+    from engage.auth.service import staff_user_by_email
+    from engage.db import session_scope
+
+    runtime = _runtime(ctx)
+    password = _password_from_stdin()
+    with session_scope(runtime.sessions) as session:
+        user = staff_user_by_email(session, email)
+        set_password(user, password)
+    click.echo(f"password set for {user.email}")
+
+
+def _password_from_stdin() -> str:
+    """One line, so `echo pass | engage ...` and a prompt-less pipe both work; never an argument,
+    which other users on the machine could read from the process list."""
+    return sys.stdin.readline().rstrip("\r\n")
 
 
 @users.command("revoke-token")

@@ -75,6 +75,10 @@ class Settings:
     reminder_offsets_hours: tuple[float, ...] = (72.0, 24.0, 2.0)
     sms_per_second: float = 1.0
     calls_per_second: float = 1.0
+    # The workspace signs a person out after this long without a request (a shared clinic computer).
+    session_idle_minutes: int = 30
+    # How many proxies in front set X-Forwarded-For: sign-in slowing counts failures per client address.
+    trusted_proxies: int = 0
 
     @property
     def is_production(self) -> bool:
@@ -110,6 +114,10 @@ class Settings:
             raise ConfigError("ENGAGE_GATEWAY=twilio needs TWILIO_ACCOUNT_SID and TWILIO_AUTH_TOKEN")
         if self.gateway == "twilio" and not (self.twilio_from or self.twilio_messaging_service_sid):
             raise ConfigError("ENGAGE_GATEWAY=twilio needs ENGAGE_TWILIO_FROM or ENGAGE_TWILIO_MESSAGING_SERVICE_SID")
+        if self.session_idle_minutes < 1:
+            raise ConfigError("ENGAGE_SESSION_IDLE_MINUTES must be at least 1")
+        if self.trusted_proxies < 0:
+            raise ConfigError("ENGAGE_TRUSTED_PROXIES cannot be negative")
         if self.is_production:
             if self.secret_key == DEV_SECRET_KEY or len(self.secret_key) < 32:
                 raise ConfigError("production needs ENGAGE_SECRET_KEY set to a random value of at least 32 characters")
@@ -155,5 +163,7 @@ def load_settings(environ: dict[str, str] | None = None) -> Settings:
         ),
         sms_per_second=_float(env, "ENGAGE_SMS_PER_SECOND", defaults.sms_per_second),
         calls_per_second=_float(env, "ENGAGE_CALLS_PER_SECOND", defaults.calls_per_second),
+        session_idle_minutes=_int(env, "ENGAGE_SESSION_IDLE_MINUTES", defaults.session_idle_minutes),
+        trusted_proxies=_int(env, "ENGAGE_TRUSTED_PROXIES", defaults.trusted_proxies),
     )
     return settings.validate()

@@ -1,6 +1,7 @@
 """A demo clinic for newcomers: staff, patients and consent, created once, safe to rerun."""
 from __future__ import annotations
 
+import secrets
 from datetime import datetime, time, timedelta, timezone
 from typing import Iterator
 from zoneinfo import ZoneInfo
@@ -9,6 +10,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from engage.auth.models import StaffUser
+from engage.auth.passwords import set_password
 from engage.auth.service import create_staff_user
 from engage.auth.tokens import issue_token
 from engage.checkins.enrollments import enroll
@@ -81,4 +83,8 @@ def seed(runtime: Runtime) -> Iterator[str]:
                 yield from _program(session, runtime, patient, now)
         manager = session.scalar(select(StaffUser).where(StaffUser.email == DEMO_STAFF[1]["email"]))
         token = issue_token(session, manager, label="demo")
+        # A new password each run, shown once like the token: the demo has no standing credential.
+        password = secrets.token_urlsafe(12)
+        set_password(manager, password)
     yield f"API token for {DEMO_STAFF[1]['email']} (care_manager): {token}"
+    yield f"workspace sign-in at http://127.0.0.1:5000/login: {DEMO_STAFF[1]['email']} / {password}"

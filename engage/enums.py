@@ -150,3 +150,19 @@ class CaseloadStatus(StrEnum):
     PARTIAL_RESPONSE = "partial_response"
     NO_RECENT_SCORE = "no_recent_score"
     IN_TREATMENT = "in_treatment"
+
+
+class FlagOutcome(StrEnum):
+    """What the care manager's work on a flag came to, chosen when resolving it."""
+
+    REACHED_PATIENT = "reached_patient"
+    SAFETY_PLAN = "safety_plan"
+    REFERRED_TO_EMERGENCY_CARE = "referred_to_emergency_care"
+    NO_ACTION_NEEDED = "no_action_needed"
+
+
+class ContactMethod(StrEnum):
+    PHONE = "phone"
+    IN_PERSON = "in_person"
+    VIDEO = "video"
+    TEXT = "text"

@@ -5,6 +5,8 @@ from flask import Flask, current_app, g, jsonify
 from sqlalchemy import text
 from sqlalchemy.orm import Session
 
+from engage.bounds import MAX_ID
+from engage.errors import NotFound
 from engage.runtime import Runtime
 
 
@@ -43,6 +45,13 @@ def healthz():
     except Exception:  # any driver error means the same thing to a load balancer
         return jsonify(status="unavailable", database="unreachable"), 503
     return jsonify(status="ok", database="ok")
+
+
+def ids_in_range(_endpoint: str | None, values: dict | None) -> None:
+    """An id in a path that no row can have (0, or past the columns' 32 bits) names nothing: a 404."""
+    for name, value in (values or {}).items():
+        if isinstance(value, int) and not 1 <= value <= MAX_ID:
+            raise NotFound(f"no {name.removesuffix('_id')} {value}")
 
 
 def init_app(app: Flask) -> None:

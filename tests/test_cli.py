@@ -19,7 +19,7 @@ CLINIC = {"ENGAGE_TIMEZONE": "America/Chicago", "ENGAGE_QUIET_START": "00:00", "
 
 def test_users_create_prints_a_working_token_as_its_last_line(database_url, client, runtime):
     result = engage(["users", "create", "--email", "Nurse@Clinic.test", "--role", "care_manager",
-                     "--phone", "(312) 555-0199", "--password-stdin"], database_url, stdin="s3cret-pass\n")
+                     "--phone", "(312) 555-0199", "--password-stdin"], database_url, stdin="s3cret-pass-phrase\n")
     assert result.returncode == 0, result.stderr
     token = result.stdout.strip().splitlines()[-1]
     assert client.get("/api/v1/patients", headers={"Authorization": f"Bearer {token}"}).status_code == 200
@@ -155,3 +155,20 @@ def test_a_revoked_token_is_refused_at_once(database_url, client, runtime):
     assert result.returncode == 0, result.stderr
     assert client.get("/api/v1/patients", headers=headers).status_code == 401
     assert engage(["users", "revoke-token", token], database_url).returncode != 0
+
+
+def test_users_set_password_lets_the_user_sign_in_with_the_new_one(database_url, client, runtime):
+    from tests.workspace_support import sign_in
+
+    engage(["users", "create", "--email", "nurse@clinic.test", "--role", "care_manager"], database_url)
+    result = engage(["users", "set-password", "Nurse@Clinic.test", "--password-stdin"], database_url,
+                    stdin="a long enough password\n")
+    assert result.returncode == 0, result.stderr
+    assert sign_in(client, "nurse@clinic.test", "a long enough password").status_code == 303
+
+
+def test_a_short_workspace_password_is_refused_in_one_line(database_url, runtime):
+    engage(["users", "create", "--email", "nurse@clinic.test", "--role", "care_manager"], database_url)
+    result = engage(["users", "set-password", "nurse@clinic.test", "--password-stdin"], database_url, stdin="short\n")
+    assert_one_line_error(result, "password", "12 characters")
+    assert rows(runtime, StaffUser)[0].password_hash is None

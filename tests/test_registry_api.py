@@ -80,9 +80,9 @@ def test_review_queue_is_urgent_first_then_oldest_and_keeps_history(client, auth
     acked = client.post(f"/api/v1/flags/{urgent}/acknowledge", headers=headers).json
     assert acked["status"] == "acknowledged" and acked["acknowledged_at"]
     assert client.post(f"/api/v1/flags/{urgent}/resolve", json={}, headers=headers).status_code == 422
-    resolved = client.post(f"/api/v1/flags/{urgent}/resolve", json={"note": "Called, safety plan made"},
-                           headers=headers).json
-    assert resolved["status"] == "resolved"
+    resolved = client.post(f"/api/v1/flags/{urgent}/resolve", json={"note": "Called, safety plan made",
+                                                                      "outcome": "safety_plan"}, headers=headers).json
+    assert (resolved["status"], resolved["outcome"]) == ("resolved", "safety_plan")
     assert [e["action"] for e in resolved["events"]] == ["raised", "notified", "acknowledged", "resolved"]
     assert resolved["events"][-1]["note"] == "Called, safety plan made"
     assert client.post(f"/api/v1/flags/{urgent}/resolve", json={"note": "again"}, headers=headers).status_code == 409

@@ -15,10 +15,10 @@ from engage.audit.service import record_access
 from engage.auth.models import StaffUser
 from engage.auth.permissions import Permission, allows
 from engage.auth.tokens import user_for_token
-from engage.bounds import MAX_ID, nul_errors
+from engage.bounds import nul_errors
 from engage.db import log_failure, unique_violation
-from engage.errors import Conflict, DomainError, Invalid, NotFound
-from engage.web import db
+from engage.errors import Conflict, DomainError, Invalid
+from engage.web import db, ids_in_range
 
 log = logging.getLogger(__name__)
 
@@ -204,13 +204,6 @@ def _answer_http_errors_as_json(state) -> None:
         return body, status
 
     state.app.register_error_handler(HTTPException, answer)
-
-
-def ids_in_range(_endpoint: str | None, values: dict | None) -> None:
-    """An id in a path that no row can have (0, or past the columns' 32 bits) names nothing: a 404."""
-    for name, value in (values or {}).items():
-        if isinstance(value, int) and not 1 <= value <= MAX_ID:
-            raise NotFound(f"no {name.removesuffix('_id')} {value}")
 
 
 def install(blueprint: Blueprint) -> None:

@@ -70,4 +70,4 @@ def resolve(flag_id: int, body: dict) -> Flag:
         409: {description: Already resolved}
         422: {description: The note is missing}
     """
-    return service.resolve(db(), service.get_flag(db(), flag_id), current_user(), body["note"])
+    return service.resolve(db(), service.get_flag(db(), flag_id), current_user(), body["note"], body["outcome"])

@@ -14,6 +14,8 @@ class Permission(StrEnum):
     RUN_CAMPAIGNS = "run_campaigns"
     RELAY_OPT_IN_REQUESTS = "relay_opt_in_requests"
     MANAGE_STAFF = "manage_staff"
+    USE_WORKSPACE = "use_workspace"
+    ACT_IN_WORKSPACE = "act_in_workspace"
 
 
 _ALL = frozenset(Role)
@@ -28,6 +30,10 @@ GRANTS: dict[Permission, frozenset[Role]] = {
     # Staff who meet patients hear them ask to be texted again; an integration hears no one.
     Permission.RELAY_OPT_IN_REQUESTS: frozenset({Role.ADMIN, Role.CARE_MANAGER, Role.CLINICIAN}),
     Permission.MANAGE_STAFF: frozenset({Role.ADMIN}),
+    # The workspace is for people: an integration's account has a token, never a sign-in.
+    Permission.USE_WORKSPACE: _ALL - {Role.INTEGRATION},
+    # In the workspace consultants and clinicians read; those who work the queue act.
+    Permission.ACT_IN_WORKSPACE: frozenset({Role.ADMIN, Role.CARE_MANAGER}),
 }
 
 

@@ -40,6 +40,13 @@ def get_staff_user(session: Session, staff_id: int) -> StaffUser:
     return user
 
 
+def staff_user_by_email(session: Session, email: str) -> StaffUser:
+    user = session.scalar(select(StaffUser).where(StaffUser.email == email.strip().lower()))
+    if user is None:
+        raise NotFound(f"no staff user {email.strip()}")
+    return user
+
+
 def list_staff(session: Session) -> list[StaffUser]:
     return list(session.scalars(select(StaffUser).order_by(StaffUser.id)))
 

@@ -47,8 +47,8 @@ class CaseloadRow:
 
 
 def caseload(session: Session, settings: Settings, now: datetime, *, status: CaseloadStatus | None = None,
-             care_manager_id: int | None = None, sort: str = "status", limit: int = 50,
-             offset: int = 0) -> tuple[list[CaseloadRow], int | None]:
+             care_manager_id: int | None = None, patient_id: int | None = None, sort: str = "status",
+             limit: int = 50, offset: int = 0) -> tuple[list[CaseloadRow], int | None]:
     """A page of the caseload and the offset of the next page (None on the last)."""
     columns = _columns(settings, now)
     query = select(*columns.values())
@@ -56,6 +56,8 @@ def caseload(session: Session, settings: Settings, now: datetime, *, status: Cas
         query = query.where(columns["status"] == status.value)
     if care_manager_id is not None:
         query = query.where(columns["care_manager_id"] == care_manager_id)
+    if patient_id is not None:
+        query = query.where(columns["patient_id"] == patient_id)
     query = _sorted(query, columns, sort).limit(limit + 1).offset(offset)
     found = session.execute(query).all()
     rows = [_row(record, now) for record in found[:limit]]

@@ -6,7 +6,7 @@ from sqlalchemy import ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from engage.db import Base, utcnow
-from engage.enums import FlagKind, FlagPriority, FlagStatus
+from engage.enums import FlagKind, FlagOutcome, FlagPriority, FlagStatus
 
 
 class Flag(Base):
@@ -34,6 +34,7 @@ class Flag(Base):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     acknowledged_at: Mapped[datetime | None]
     resolved_at: Mapped[datetime | None]
+    outcome: Mapped[FlagOutcome | None]
 
     events: Mapped[list[FlagEvent]] = relationship(back_populates="flag", order_by="FlagEvent.id", lazy="selectin")
 

@@ -9,7 +9,7 @@ from sqlalchemy.orm import Session
 from engage.auth.models import StaffUser
 from engage.config import Settings
 from engage.db import utcnow
-from engage.enums import FlagKind, FlagPriority, FlagStatus
+from engage.enums import FlagKind, FlagOutcome, FlagPriority, FlagStatus
 from engage.errors import Conflict, Invalid, NotFound
 from engage.flags.models import Flag, FlagEvent
 from engage.outbox.queue import outbound, queue_for_delivery
@@ -68,7 +68,7 @@ def _notify_on_call(session: Session, settings: Settings, flag: Flag) -> None:
 
 
 def review_queue(session: Session, *, status: FlagStatus | None = None, priority: FlagPriority | None = None,
-                 limit: int = 100) -> list[Flag]:
+                 assigned_to_id: int | None = None, limit: int = 100) -> list[Flag]:
     """Urgent first, then oldest: the order a care manager should work them."""
     rank = case({FlagPriority.URGENT.value: 0, FlagPriority.HIGH.value: 1}, value=Flag.priority, else_=2)
     query = select(Flag).order_by(rank, Flag.created_at, Flag.id).limit(limit)
@@ -78,7 +78,15 @@ def review_queue(session: Session, *, status: FlagStatus | None = None, priority
         query = query.where(Flag.status != FlagStatus.RESOLVED)
     if priority is not None:
         query = query.where(Flag.priority == priority)
+    if assigned_to_id is not None:
+        query = query.where(Flag.assigned_to_id == assigned_to_id)
     return list(session.scalars(query))
+
+
+def flags_for_patient(session: Session, patient_id: int) -> list[Flag]:
+    """Every flag of the patient's, newest first, with its history."""
+    return list(session.scalars(select(Flag).where(Flag.patient_id == patient_id)
+                                .order_by(Flag.created_at.desc(), Flag.id.desc())))
 
 
 def get_flag(session: Session, flag_id: int) -> Flag:
@@ -108,12 +116,12 @@ def assign(session: Session, flag: Flag, actor: StaffUser, assignee_id: int) -> 
     return flag
 
 
-def resolve(session: Session, flag: Flag, actor: StaffUser, note: str) -> Flag:
+def resolve(session: Session, flag: Flag, actor: StaffUser, note: str, outcome: FlagOutcome | None = None) -> Flag:
     if flag.status is FlagStatus.RESOLVED:
         raise Conflict("the flag is already resolved")
     now = utcnow()
     if flag.acknowledged_at is None:
         flag.acknowledged_at = now
-    flag.status, flag.resolved_at, flag.next_escalation_at = FlagStatus.RESOLVED, now, None
+    flag.status, flag.resolved_at, flag.next_escalation_at, flag.outcome = FlagStatus.RESOLVED, now, None, outcome
     flag.events.append(FlagEvent(action="resolved", actor_id=actor.id, note=note))
     return flag

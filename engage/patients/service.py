@@ -38,6 +38,12 @@ def get_patient(session: Session, patient_id: int) -> Patient:
     return patient
 
 
+def patients_by_id(session: Session, patient_ids: set[int]) -> dict[int, Patient]:
+    if not patient_ids:
+        return {}
+    return {patient.id: patient for patient in session.scalars(select(Patient).where(Patient.id.in_(patient_ids)))}
+
+
 def find_patient_by_phone(session: Session, phone: str) -> Patient | None:
     return session.scalar(select(Patient).where(Patient.phone == phone))
 

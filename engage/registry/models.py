@@ -2,11 +2,11 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, Index, String
+from sqlalchemy import ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from engage.db import Base, utcnow
-from engage.enums import DischargeReason
+from engage.enums import ContactMethod, DischargeReason
 
 
 class Episode(Base):
@@ -23,3 +23,17 @@ class Episode(Base):
     opened_at: Mapped[datetime] = mapped_column(default=utcnow)
     closed_at: Mapped[datetime | None]
     close_reason: Mapped[DischargeReason | None]
+
+
+class Contact(Base):
+    """A care manager's contact with a patient outside the texts engage sends: a call, a visit."""
+
+    __tablename__ = "contacts"
+    __table_args__ = (Index("ix_contacts_patient_occurred", "patient_id", "occurred_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    patient_id: Mapped[int] = mapped_column(ForeignKey("patients.id"))
+    staff_id: Mapped[int] = mapped_column(ForeignKey("staff_users.id"))
+    method: Mapped[ContactMethod]
+    note: Mapped[str] = mapped_column(Text)
+    occurred_at: Mapped[datetime] = mapped_column(default=utcnow)

@@ -3,7 +3,7 @@ from __future__ import annotations
 from marshmallow import Schema, fields, validate
 
 from engage.bounds import Id
-from engage.enums import FlagKind, FlagPriority, FlagStatus
+from engage.enums import FlagKind, FlagOutcome, FlagPriority, FlagStatus
 
 
 class FlagEventSchema(Schema):
@@ -29,6 +29,8 @@ class FlagSchema(Schema):
     created_at = fields.DateTime()
     acknowledged_at = fields.DateTime(allow_none=True)
     resolved_at = fields.DateTime(allow_none=True)
+    outcome = fields.Enum(FlagOutcome, by_value=True, allow_none=True,
+                          metadata={"description": "What resolving it came to, when the resolver said"})
     events = fields.List(fields.Nested(FlagEventSchema))
 
 
@@ -44,6 +46,7 @@ class NoteSchema(Schema):
 
 class ResolveSchema(Schema):
     note = fields.String(required=True, validate=validate.Length(min=1, max=2000))
+    outcome = fields.Enum(FlagOutcome, by_value=True, load_default=None)
 
 
 class AssignSchema(Schema):
