@@ -75,6 +75,10 @@ class Settings:
     reminder_offsets_hours: tuple[float, ...] = (72.0, 24.0, 2.0)
     sms_per_second: float = 1.0
     calls_per_second: float = 1.0
+    # A check-in call not answered (no answer, busy) is placed again, up to this many calls in all,
+    # the first retry after call_retry_minutes and each later one twice as long after the one before.
+    call_attempts: int = 3
+    call_retry_minutes: float = 30.0
 
     @property
     def is_production(self) -> bool:
@@ -110,6 +114,8 @@ class Settings:
             raise ConfigError("ENGAGE_GATEWAY=twilio needs TWILIO_ACCOUNT_SID and TWILIO_AUTH_TOKEN")
         if self.gateway == "twilio" and not (self.twilio_from or self.twilio_messaging_service_sid):
             raise ConfigError("ENGAGE_GATEWAY=twilio needs ENGAGE_TWILIO_FROM or ENGAGE_TWILIO_MESSAGING_SERVICE_SID")
+        if self.call_attempts < 1:
+            raise ConfigError(f"ENGAGE_CALL_ATTEMPTS must be at least 1, got {self.call_attempts}")
         if self.is_production:
             if self.secret_key == DEV_SECRET_KEY or len(self.secret_key) < 32:
                 raise ConfigError("production needs ENGAGE_SECRET_KEY set to a random value of at least 32 characters")
@@ -155,5 +161,7 @@ def load_settings(environ: dict[str, str] | None = None) -> Settings:
         ),
         sms_per_second=_float(env, "ENGAGE_SMS_PER_SECOND", defaults.sms_per_second),
         calls_per_second=_float(env, "ENGAGE_CALLS_PER_SECOND", defaults.calls_per_second),
+        call_attempts=_int(env, "ENGAGE_CALL_ATTEMPTS", defaults.call_attempts),
+        call_retry_minutes=_float(env, "ENGAGE_CALL_RETRY_MINUTES", defaults.call_retry_minutes),
     )
     return settings.validate()

@@ -130,3 +130,30 @@ class CaseloadStatus(StrEnum):
     PARTIAL_RESPONSE = "partial_response"
     NO_RECENT_SCORE = "no_recent_score"
     IN_TREATMENT = "in_treatment"
+
+
+class CallPurpose(StrEnum):
+    CHECKIN = "checkin"
+    STAFF_NOTICE = "staff_notice"
+    OUTREACH = "outreach"
+    INBOUND = "inbound"
+
+
+class CallStatus(StrEnum):
+    """Our own queued/placing, then Twilio's call states; `machine` when a voicemail answered."""
+
+    QUEUED = "queued"
+    PLACING = "placing"
+    PLACED = "placed"
+    RINGING = "ringing"
+    IN_PROGRESS = "in-progress"
+    COMPLETED = "completed"
+    BUSY = "busy"
+    NO_ANSWER = "no-answer"
+    FAILED = "failed"
+    CANCELED = "canceled"
+    MACHINE = "machine"
+
+    @classmethod
+    def known(cls, value: str) -> "CallStatus | None":
+        return cls._value2member_map_.get(value)

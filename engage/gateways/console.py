@@ -19,7 +19,8 @@ class ConsoleGateway:
         self._print(f"[sms → {to}]", body)
         return Sent(provider_sid="SMconsole" + uuid.uuid4().hex, status="sent")
 
-    def place_call(self, to: str, answer_url: str) -> Sent:
+    def place_call(self, to: str, answer_url: str, reference: int | None = None) -> Sent:
+        # `engage simulate --voice` answers it and plays it in its own terminal.
         self._print(f"[call → {to}]", f"answers with {answer_url}")
         return Sent(provider_sid="CAconsole" + uuid.uuid4().hex, status="sent")
 
