@@ -57,7 +57,10 @@ class Caller:
         """A dispatch pass; returns the calls newly placed to this phone."""
         before = len(self.twilio.calls_to(self.number))
         tick(self.runtime, at or utcnow())
-        return self.twilio.calls_to(self.number)[before:]
+        placed = self.twilio.calls_to(self.number)[before:]
+        if placed:
+            self.sid = placed[-1].sid
+        return placed
 
     def answer(self, answered_by: str = "human", sid: str | None = None) -> Heard:
         calls = self.twilio.calls_to(self.number)
