@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from engage.db import utcnow
 from engage.scheduling.tick import tick
 from tests.twilio_loopback import AUTH_TOKEN
-from tests.twilio_signing import post_signed, post_signed_url
+from tests.twilio_signing import post_signed_url
 
 
 @dataclass
@@ -96,7 +96,16 @@ class Caller:
         assert response.status_code == 204, response.data
         return response
 
+    def call_in(self, sid: str, to: str = "+13125550100") -> Heard:
+        """This phone calls the clinic's number."""
+        self.sid, self._inbound_to = sid, to
+        return self._post(self.runtime.settings.public_url + "/webhooks/twilio/voice",
+                          {**self._call_params(), "CallStatus": "ringing"})
+
     def _call_params(self) -> dict:
+        if getattr(self, "_inbound_to", None):
+            return {"CallSid": self.sid, "AccountSid": self.twilio.account_sid, "From": self.number,
+                    "To": self._inbound_to, "CallStatus": "in-progress", "Direction": "inbound"}
         record = self.twilio.find(self.sid)
         return {"CallSid": self.sid, "AccountSid": self.twilio.account_sid, "From": record.from_,
                 "To": record.to, "CallStatus": "in-progress", "Direction": "outbound-api"}
@@ -114,12 +123,3 @@ class Caller:
         heard = Heard(response.data)
         self.heard.append(heard)
         return heard
-
-
-def call_in(client, runtime, from_number: str, sid: str, to: str = "+13125550100") -> Heard:
-    """An inbound call from `from_number` to the clinic's number."""
-    params = {"CallSid": sid, "AccountSid": "AC" + "5e" * 16, "From": from_number, "To": to,
-              "CallStatus": "ringing", "Direction": "inbound"}
-    response = post_signed(client, AUTH_TOKEN, runtime.settings.public_url, "/webhooks/twilio/voice", params)
-    assert response.status_code == 200, response.data
-    return Heard(response.data)
