@@ -20,6 +20,8 @@ class ConsentAction(StrEnum):
     REVOKED = "revoked"
     # The patient asked staff in person to be texted again: consent stays theirs to give, by START.
     OPT_IN_REQUESTED = "opt_in_requested"
+    # Texts could not be delivered and the patient agreed to calls: check-ins go by call from then on.
+    SWITCHED_TO_CALLS = "switched_to_calls"
 
 
 class EnrollmentStatus(StrEnum):
