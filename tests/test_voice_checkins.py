@@ -257,7 +257,7 @@ def test_no_answer_and_busy_are_called_again_later_outside_quiet_hours_up_to_the
 
 
 def test_an_unsigned_voice_webhook_is_refused_and_stores_nothing(client, runtime):
-    response = client.post("/webhooks/twilio/voice", data={"CallSid": "CA" + "1" * 32, "From": "+13125552000"})
+    response = client.post("/webhooks/twilio/voice", data={"CallSid": "CA" + "1" * 32, "From": "+13125550177"})
     assert response.status_code == 403
     step = client.post("/webhooks/twilio/voice/items-1", data={"CallSid": "CA" + "1" * 32, "Digits": "1"})
     assert step.status_code == 403
