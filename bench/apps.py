@@ -11,7 +11,7 @@ def engage_app():
 
 
 def bare_app():
-    """The floor: Flask answering the same POST with a fixed TwiML body, nothing else."""
+    """The floor: Flask answering the same POSTs (a text, a call step) with a fixed TwiML body, nothing else."""
     app = Flask("bare")
 
     @app.get("/healthz")
@@ -21,6 +21,11 @@ def bare_app():
     @app.post("/webhooks/twilio/sms")
     def sms():
         return Response("<?xml version=\"1.0\" encoding=\"UTF-8\"?><Response><Message>ok</Message></Response>",
+                        mimetype="application/xml")
+
+    @app.post("/webhooks/twilio/voice/<step>")
+    def voice(step):
+        return Response("<?xml version=\"1.0\" encoding=\"UTF-8\"?><Response><Say>ok</Say></Response>",
                         mimetype="application/xml")
 
     return app

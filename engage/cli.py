@@ -254,12 +254,13 @@ def worker() -> None:
 @click.option("--url", default="http://127.0.0.1:5000", show_default=True, help="The running engage service.")
 @click.option("--start", "instrument", type=click.Choice(sorted(INSTRUMENTS), case_sensitive=False),
               help="Start a check-in first, or carry on with the one the patient is in.")
+@click.option("--voice", is_flag=True, help="Take calls instead: hear each step, answer by keypad digits or words.")
 @click.pass_context
-def simulate(ctx, phone: str, url: str, instrument: str | None) -> None:
+def simulate(ctx, phone: str, url: str, instrument: str | None, voice: bool) -> None:
     """A terminal phone: shows what the patient receives and sends what you type."""
-    from engage.simulate import run
+    from engage.simulate import run, run_voice
 
-    run(_runtime(ctx), phone, url, instrument)
+    (run_voice if voice else run)(_runtime(ctx), phone, url, instrument)
 
 
 @main.command("replay-inbound")

@@ -79,6 +79,10 @@ class Settings:
     session_idle_minutes: int = 30
     # How many proxies in front set X-Forwarded-For: sign-in slowing counts failures per client address.
     trusted_proxies: int = 0
+    # A check-in call not answered (no answer, busy) is placed again, up to this many calls in all,
+    # the first retry after call_retry_minutes and each later one twice as long after the one before.
+    call_attempts: int = 3
+    call_retry_minutes: float = 30.0
 
     @property
     def is_production(self) -> bool:
@@ -118,6 +122,8 @@ class Settings:
             raise ConfigError("ENGAGE_SESSION_IDLE_MINUTES must be at least 1")
         if self.trusted_proxies < 0:
             raise ConfigError("ENGAGE_TRUSTED_PROXIES cannot be negative")
+        if self.call_attempts < 1:
+            raise ConfigError(f"ENGAGE_CALL_ATTEMPTS must be at least 1, got {self.call_attempts}")
         if self.is_production:
             if self.secret_key == DEV_SECRET_KEY or len(self.secret_key) < 32:
                 raise ConfigError("production needs ENGAGE_SECRET_KEY set to a random value of at least 32 characters")
@@ -165,5 +171,7 @@ def load_settings(environ: dict[str, str] | None = None) -> Settings:
         calls_per_second=_float(env, "ENGAGE_CALLS_PER_SECOND", defaults.calls_per_second),
         session_idle_minutes=_int(env, "ENGAGE_SESSION_IDLE_MINUTES", defaults.session_idle_minutes),
         trusted_proxies=_int(env, "ENGAGE_TRUSTED_PROXIES", defaults.trusted_proxies),
+        call_attempts=_int(env, "ENGAGE_CALL_ATTEMPTS", defaults.call_attempts),
+        call_retry_minutes=_float(env, "ENGAGE_CALL_RETRY_MINUTES", defaults.call_retry_minutes),
     )
     return settings.validate()

@@ -20,6 +20,8 @@ class ConsentAction(StrEnum):
     REVOKED = "revoked"
     # The patient asked staff in person to be texted again: consent stays theirs to give, by START.
     OPT_IN_REQUESTED = "opt_in_requested"
+    # Texts could not be delivered and the patient agreed to calls: check-ins go by call from then on.
+    SWITCHED_TO_CALLS = "switched_to_calls"
 
 
 class EnrollmentStatus(StrEnum):
@@ -166,3 +168,30 @@ class ContactMethod(StrEnum):
     IN_PERSON = "in_person"
     VIDEO = "video"
     TEXT = "text"
+
+
+class CallPurpose(StrEnum):
+    CHECKIN = "checkin"
+    STAFF_NOTICE = "staff_notice"
+    OUTREACH = "outreach"
+    INBOUND = "inbound"
+
+
+class CallStatus(StrEnum):
+    """Our own queued/placing, then Twilio's call states; `machine` when a voicemail answered."""
+
+    QUEUED = "queued"
+    PLACING = "placing"
+    PLACED = "placed"
+    RINGING = "ringing"
+    IN_PROGRESS = "in-progress"
+    COMPLETED = "completed"
+    BUSY = "busy"
+    NO_ANSWER = "no-answer"
+    FAILED = "failed"
+    CANCELED = "canceled"
+    MACHINE = "machine"
+
+    @classmethod
+    def known(cls, value: str) -> "CallStatus | None":
+        return cls._value2member_map_.get(value)

@@ -1,7 +1,9 @@
 """`engage simulate`: a patient's phone in a terminal, talking to a running engage.
 
 What you type goes through the real inbound webhook, signed as Twilio would sign it;
-what the patient would receive is read back from the message log as it is sent.
+what the patient would receive is read back from the message log as it is sent. With --voice the
+phone takes the next call instead: each step's TwiML is shown as heard, and your keys or words go to
+the voice webhook as Twilio's <Gather> would post them.
 """
 from __future__ import annotations
 
@@ -12,6 +14,7 @@ import urllib.parse
 import urllib.request
 import uuid
 from datetime import datetime
+from xml.etree import ElementTree
 from zoneinfo import ZoneInfo
 
 import click
@@ -23,10 +26,10 @@ from engage.checkins.models import CheckIn
 from engage.checkins.service import active_checkin, schedule_checkin
 from engage.config import Settings
 from engage.db import session_scope, utcnow
-from engage.enums import CheckInStatus, Direction
+from engage.enums import Channel, CheckInStatus, Direction
 from engage.instruments import get_instrument
 from engage.outbox import quiet_hours
-from engage.outbox.models import Message
+from engage.outbox.models import Call, Message
 from engage.patients.models import Patient
 from engage.patients.service import find_patient_by_phone, normalise_phone
 from engage.runtime import Runtime
@@ -147,3 +150,81 @@ def run(runtime: Runtime, raw_phone: str, base_url: str, instrument: str | None 
             time.sleep(POLL_SECONDS)
     finally:
         stop.set()
+
+
+def _signed_post(settings: Settings, base_url: str, public: str, params: dict) -> bytes:
+    """Posts as Twilio would to `public` (a URL engage gave out), signed for it, sent to the running service."""
+    parts = urllib.parse.urlsplit(public)
+    signature = RequestValidator(settings.webhook_auth_token).compute_signature(public, params)
+    target = base_url.rstrip("/") + parts.path + (f"?{parts.query}" if parts.query else "")
+    request = urllib.request.Request(target, data=urllib.parse.urlencode(params).encode(),
+                                     headers={"X-Twilio-Signature": signature})
+    with urllib.request.urlopen(request, timeout=10) as response:
+        return response.read()
+
+
+def _next_call(runtime: Runtime, phone: str, after: int) -> Call:
+    """Waits for the service to place a call to the phone (the console gateway records it)."""
+    click.echo("Waiting for a call (the service's clock places it within seconds; Ctrl-C to stop)...")
+    while True:
+        with runtime.sessions() as session:
+            call = session.scalar(select(Call).where(Call.id > after, Call.to_number == phone,
+                                                     Call.call_sid.is_not(None)).order_by(Call.id).limit(1))
+        if call is not None:
+            return call
+        time.sleep(POLL_SECONDS)
+
+
+def _play(twiml: bytes) -> tuple[str | None, str | None]:
+    """Shows what the caller hears; returns where the next answer goes (a Gather's or Dial's action)
+    and the number dialled, if any."""
+    root = ElementTree.fromstring(twiml)
+    for say in root.iter("Say"):
+        click.secho(f"  ♪ {say.text}", fg="cyan")
+    dial, gather = next(root.iter("Dial"), None), next(root.iter("Gather"), None)
+    if dial is not None:
+        number = "".join(n.text or "" for n in dial.iter("Number"))
+        click.secho(f"  ☎ connecting you to {number}", fg="yellow")
+        return dial.get("action"), number
+    return (gather.get("action") if gather is not None else None), None
+
+
+def run_voice(runtime: Runtime, raw_phone: str, base_url: str, instrument: str | None = None) -> None:
+    """The patient's phone takes the next call: every step is posted to the voice webhook as Twilio would."""
+    settings = runtime.settings
+    phone = normalise_phone(raw_phone, settings)
+    _require_service(base_url)
+    with runtime.sessions() as session:
+        last = session.scalar(select(Call.id).order_by(Call.id.desc()).limit(1)) or 0
+    if instrument:
+        _start_call(runtime, phone, instrument)
+    call = _next_call(runtime, phone, last)
+    public = settings.public_url or base_url.rstrip("/")
+    params = {"CallSid": call.call_sid, "AccountSid": settings.twilio_account_sid or "ACsimulator",
+              "From": call.from_number, "To": phone, "Direction": "outbound-api", "CallStatus": "in-progress"}
+    click.echo("Ring ring. Press keys (digits) or type what you would say; Enter alone is silence.")
+    action, dialled = _play(_signed_post(settings, base_url, f"{public}/webhooks/twilio/voice?c={call.id}",
+                                         {**params, "AnsweredBy": "human"}))
+    while action:
+        if dialled:
+            answered = click.confirm(f"  Did {dialled} answer?", default=False)
+            reply = {"DialCallStatus": "completed" if answered else "no-answer"}
+        else:
+            said = click.prompt("", prompt_suffix="> ", default="", show_default=False).strip()
+            reply = {"Digits": said} if said.isdigit() else {"SpeechResult": said} if said else {}
+        action, dialled = _play(_signed_post(settings, base_url, action, {**params, **reply}))
+    _signed_post(settings, base_url, f"{public}/webhooks/twilio/status?c={call.id}",
+                 {**params, "CallStatus": "completed"})
+    click.echo("The call has ended.")
+
+
+def _start_call(runtime: Runtime, phone: str, instrument: str) -> None:
+    with session_scope(runtime.sessions) as session:
+        patient = find_patient_by_phone(session, phone)
+        if patient is None:
+            raise click.ClickException(f"no patient has the number {phone}; try one from `engage seed-demo`")
+        if not patient.voice_consent:
+            raise click.ClickException(f"{patient.first_name} has not agreed to calls")
+        if _open_checkin(session, patient, utcnow()) is None:
+            schedule_checkin(session, patient, instrument, channel=Channel.VOICE, source="simulator")
+            click.echo(f"A {instrument} check-in by call is due now.")

@@ -99,3 +99,5 @@ VERY_DIFFICULT_ALSO = N_("very|very hard")
 EXTREMELY_DIFFICULT_ALSO = N_("extremely|extremely hard")
 # Translators: the numbers 0, 1, 2 and 3 as words, in that order, separated by "|" (spoken answers).
 NUMBER_WORDS = N_("zero|one|two|three")
+# Translators: ways to say yes on the phone, separated by "|" (a caller asking to be connected).
+YES_WORDS = N_("yes|yeah|yes please|connect me|please")

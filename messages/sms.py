@@ -52,6 +52,11 @@ SMS_CHECKIN_REMINDER = N_(
     "{clinic}: You still have questions to answer. Here is the first one again. Reply STOP to opt out."
 )
 """Sent once, with the first question again, when a patient has not answered a check-in for some hours."""
+SMS_CHECKIN_CONTINUE = N_(
+    "{clinic}: Thank you for your answers on the phone. You can answer the rest by text. "
+    "Here is the next question. Reply STOP to opt out."
+)
+"""Sent when a call ended before the last question, with the question the call stopped at."""
 SMS_CHECKIN_EXPIRED = N_(
     "{clinic}: These questions have closed, so we could not save your answer. We will send new ones when it "
     "is time. To reach your care team, call {clinic_phone}. In an emergency, call 911 or 988."

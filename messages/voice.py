@@ -30,11 +30,15 @@ VOICE_CRISIS_RESOURCES = N_(
     "You can call or text 9 8 8, the Suicide and Crisis Lifeline, at any time. "
     "If you are in danger, hang up and call 9 1 1."
 )
+VOICE_CRISIS_CLINIC = N_("You can also call {clinic}. The number is {clinic_phone}.")
 VOICE_CRISIS_OFFER_CONNECT = N_(
-    "To talk with someone from your care team now, press 1. To go on with the questions, press 2."
+    "To talk with someone from your care team now, press 1 or say yes. To go on, press 2."
 )
 VOICE_CONNECTING = N_("Please stay on the line while I connect you.")
 VOICE_CONNECT_FAILED = N_("I could not reach your care team. I will connect you to the 9 8 8 Lifeline now.")
+VOICE_MOVING_ON = N_("That is OK. We will go on.")
+VOICE_CHECKIN_RESUME = N_("Thank you. We will go on where we stopped.")
+VOICE_NO_SHOW = N_("We missed you at your visit. Please call us at {clinic_phone} to choose a new time. Goodbye.")
 VOICE_CHECKIN_THANKS = N_("Thank you for your answers. Your care team will look at them. Goodbye.")
 VOICE_INBOUND_GREETING = N_("Thank you for calling {clinic}. Please stay on the line while we connect you.")
 VOICE_INBOUND_CHECKIN_OFFER = N_(

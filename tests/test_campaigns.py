@@ -60,21 +60,22 @@ def runs(client, auth) -> list[dict]:
     return client.get(f"/api/v1/campaigns/{campaign['id']}/runs", headers=auth()).json["data"]
 
 
-def test_three_days_of_outreach_text_then_skipped_call_then_a_task(client, auth, runtime, no_show):
+def test_three_days_of_outreach_text_then_a_call_then_a_task(client, auth, runtime, twilio, no_show):
     patient, appointment, manager, phone = no_show
     assert phone.deliveries(NOTED + timedelta(minutes=59)) == []
     assert phone.deliveries(NOTED + timedelta(minutes=60)) == [MISSED_YOU]
-    assert phone.deliveries(NOTED + timedelta(days=1)) == []  # voice calls are not built yet
+    assert phone.deliveries(NOTED + timedelta(days=1)) == []
+    [call] = twilio.calls_to(patient.phone)  # what it says is heard in tests/test_voice_calls.py
     assert rows(runtime, Flag) == []
     assert phone.deliveries(NOTED + timedelta(days=3)) == []
     flag, = rows(runtime, Flag)
     assert (flag.kind, flag.priority, flag.patient_id) == ("no_show_followup", "normal", patient.id)
     assert (flag.appointment_id, flag.assigned_to_id) == (appointment["id"], manager.id)
     run, = runs(client, auth)
-    assert (run["status"], run["steps_sent"], run["appointment_id"]) == ("completed", 2, appointment["id"])
+    assert (run["status"], run["steps_sent"], run["appointment_id"]) == ("completed", 3, appointment["id"])
     assert [(s["action"], s["outcome"]) for s in run["steps"]] == [
-        ("sms", "sent"), ("voice", "skipped"), ("flag", "flag_raised")]
-    assert "not available" in run["steps"][1]["note"] and run["steps"][2]["flag_id"] == flag.id
+        ("sms", "sent"), ("voice", "called"), ("flag", "flag_raised")]
+    assert run["steps"][2]["flag_id"] == flag.id
     assert phone.deliveries(NOTED + timedelta(days=10)) == []
 
 

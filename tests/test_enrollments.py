@@ -86,7 +86,7 @@ def test_invalid_enrollments_are_refused_with_the_field_named(client, auth, fact
     url = f"/api/v1/patients/{patient.id}/enrollments"
     cases = [({"instrument": "phq9", "interval_days": 0}, 422, "interval_days"),
              ({"instrument": "bdi", "interval_days": 7}, 422, "instrument"),
-             ({"instrument": "phq9", "interval_days": 7, "channel": "voice"}, 422, "channel"),
+             ({"instrument": "phq9", "interval_days": 7, "channel": "fax"}, 422, "channel"),
              ({"instrument": "phq9", "interval_days": 7, "start_at": "2026-05-04T10:00:00"}, 422, "start_at")]
     for body, status, field in cases:
         response = client.post(url, json=body, headers=auth())

@@ -1,18 +1,23 @@
 """`engage simulate --start`: a newcomer's first check-in, from a terminal, against a running service."""
 from __future__ import annotations
 
+import os
 import re
+import subprocess
+import sys
 import threading
+import time
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
 from werkzeug.serving import make_server
 
-from engage.checkins.models import CheckIn
+from engage.checkins.models import CheckIn, Outcome
 from engage.db import utcnow
 from engage.enums import CheckInStatus
 from engage.outbox.models import Message
+from engage.scheduling.tick import tick
 from tests.console import engage
 from tests.factories import rows
 from tests.phone import Phone
@@ -75,3 +80,25 @@ def test_start_in_quiet_hours_says_how_to_send_it_and_never_schedules_a_second(f
     assert [c.status for c in rows(runtime, CheckIn)] == [CheckInStatus.IN_PROGRESS]
     assert [m.kind for m in rows(runtime, Message, Message.to_number == patient.phone)] == [
         "checkin_intro", "checkin_item"]
+
+
+def test_voice_takes_a_phq9_by_keypad_and_by_words_through_the_signed_voice_webhook(factory, runtime, database_url,
+                                                                                    service, twilio):
+    patient = factory.patient(first_name="Sam")
+    answers = "1\n1\nnearly every day\n0\n\n2\n0\n1\n0\n0\n0\n"
+    env = {**os.environ, "ENGAGE_DATABASE_URL": database_url, "ENGAGE_TIMEZONE": "America/Chicago",
+           "ENGAGE_QUIET_START": "00:00", "ENGAGE_QUIET_END": "00:00",
+           "TWILIO_AUTH_TOKEN": runtime.settings.twilio_auth_token, "ENGAGE_PUBLIC_URL": runtime.settings.public_url}
+    simulator = subprocess.Popen([sys.executable, "-m", "engage", "simulate", "--voice", "--phone", patient.phone,
+                                  "--url", service, "--start", "phq9"], stdin=subprocess.PIPE,
+                                 stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
+    deadline = time.monotonic() + 60
+    while not twilio.calls_to(patient.phone) and time.monotonic() < deadline:
+        tick(runtime, utcnow())
+        time.sleep(0.3)
+    shown, errors = simulator.communicate(answers, timeout=60)
+    assert simulator.returncode == 0, errors
+    assert "If you are Sam, please press 1." in shown and "Question 9 of 9." in shown
+    assert "I didn't catch that" in shown and "The call has ended." in shown
+    outcome, = rows(runtime, Outcome)
+    assert outcome.answers == [1, 3, 0, 2, 0, 1, 0, 0, 0]

@@ -9,4 +9,4 @@ twilio_blueprint.before_request(require_twilio_signature)
 # Every inbound text is read for crisis wording: the word lists are compiled when the app starts.
 twilio_blueprint.record_once(lambda _state: crisis.prepare())
 
-from webhooks import sms, visits  # noqa: E402,F401  (registers the routes on the blueprint)
+from webhooks import sms, visits, voice  # noqa: E402,F401  (registers the routes on the blueprint)

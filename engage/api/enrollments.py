@@ -28,7 +28,7 @@ def enroll(patient_id: int, body: dict) -> Enrollment:
       responses:
         201: {content: {application/json: {schema: EnrollmentSchema}}}
         409: {description: The patient already has an enrollment for this instrument that has not ended}
-        422: {description: Invalid fields, named in "fields" (voice is not available yet)}
+        422: {description: Invalid fields, named in "fields"}
     """
     return enrollments.enroll(db(), get_patient(db(), patient_id), now=utcnow(), **body)
 

@@ -49,11 +49,21 @@ class Reminder:
 
 
 @dataclass(frozen=True)
+class Resume:
+    """The check-in goes on where it stopped, on another call or by text."""
+
+
+@dataclass(frozen=True)
+class MovingOn:
+    """No answer could be read twice: the item is left unanswered and the next one asked."""
+
+
+@dataclass(frozen=True)
 class Closing:
     """Thanks: the last item is answered."""
 
 
-Step = Intro | Ask | Reprompt | CrisisResources | Reminder | Closing
+Step = Intro | Ask | Reprompt | CrisisResources | Reminder | Resume | MovingOn | Closing
 
 
 @dataclass(frozen=True)
@@ -71,6 +81,12 @@ class Turn:
     failed_replies: int
     finished: bool
     safety_event: bool
+    # The item left unanswered: a call asks once more, then moves on rather than holding the line.
+    skipped: bool = False
+
+    @property
+    def advanced(self) -> int:
+        return len(self.new_answers) + self.skipped
 
 
 def opening(instrument: Instrument, answered: int = 0) -> tuple[Step, ...]:
@@ -82,12 +98,20 @@ def reminder(instrument: Instrument) -> tuple[Step, ...]:
     return Reminder(), Ask(instrument, 0)
 
 
-def take_reply(progress: Progress, text: str) -> Turn:
+def resume(instrument: Instrument, answered: int) -> tuple[Step, ...]:
+    """A check-in taken up again where it stopped."""
+    return Resume(), Ask(instrument, answered)
+
+
+def take_reply(progress: Progress, text: str, repeats: int | None = None) -> Turn:
+    """`repeats`: how often an item is asked again before it is left unanswered (None: until answered)."""
     instrument = progress.instrument
     remaining = len(instrument.items) - progress.answered
     values = parse_reply(text, progress.language, remaining)
     if not values:
         failures = progress.failed_replies + 1
+        if repeats is not None and failures > repeats:
+            return _move_on(progress)
         steps = (Reprompt(failures >= FAILURES_BEFORE_HELP_LINE), Ask(instrument, progress.answered))
         return Turn((), steps, failures, finished=False, safety_event=False)
     first = progress.answered
@@ -99,3 +123,10 @@ def take_reply(progress: Progress, text: str) -> Turn:
         steps.append(CrisisResources())
     steps.append(Closing() if finished else Ask(instrument, first + len(values)))
     return Turn(tuple(values), tuple(steps), 0, finished, safety)
+
+
+def _move_on(progress: Progress) -> Turn:
+    instrument, following = progress.instrument, progress.answered + 1
+    finished = following == len(instrument.items)
+    steps = (MovingOn(), Closing() if finished else Ask(instrument, following))
+    return Turn((), steps, 0, finished, safety_event=False, skipped=True)

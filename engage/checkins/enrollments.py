@@ -8,10 +8,10 @@ from sqlalchemy.orm import Session
 
 from engage.checkins.models import CheckIn, Enrollment
 from engage.checkins.service import checkin_channel
-from engage.enums import Channel, CheckInStatus, EnrollmentStatus
+from engage.enums import Channel, CheckInStatus, ConsentAction, EnrollmentStatus
 from engage.errors import Conflict, NotFound
 from engage.instruments import get_instrument
-from engage.patients.models import Patient
+from engage.patients.models import ConsentEvent, Patient
 from engage.registry.episodes import open_episode
 
 OPTED_OUT, UNREACHABLE, INACTIVE = "opted_out", "unreachable", "patient_inactive"
@@ -90,3 +90,24 @@ def _set(enrollment_ids: list[int]):
     # Set-wise for the planner, which holds rows, not Enrollment objects that would need refreshing.
     return (update(Enrollment).where(Enrollment.id.in_(enrollment_ids))
             .execution_options(synchronize_session=False))
+
+
+def switch_to_calls(session: Session, patient: Patient, reason: str, now: datetime) -> bool:
+    """Texts cannot reach the patient: check-ins go by call from now on, if they agreed to calls. The
+    switch is kept in the consent history with its reason. Returns True when it switched."""
+    if not patient.voice_consent or patient.channel is Channel.VOICE and not _on_sms(session, patient.id):
+        return False
+    patient.channel = Channel.VOICE
+    session.execute(update(Enrollment).where(Enrollment.patient_id == patient.id, Enrollment.channel == Channel.SMS,
+                                             Enrollment.status != EnrollmentStatus.ENDED)
+                    .values(channel=Channel.VOICE).execution_options(synchronize_session=False))
+    session.add(ConsentEvent(patient_id=patient.id, phone=patient.phone, channel=Channel.VOICE,
+                             action=ConsentAction.SWITCHED_TO_CALLS, source="delivery_failure", detail=reason,
+                             occurred_at=now))
+    return True
+
+
+def _on_sms(session: Session, patient_id: int) -> bool:
+    return session.scalar(select(Enrollment.id).where(
+        Enrollment.patient_id == patient_id, Enrollment.channel == Channel.SMS,
+        Enrollment.status != EnrollmentStatus.ENDED).limit(1)) is not None

@@ -17,7 +17,6 @@ from engage.checkins.models import Answer, CheckIn, Enrollment, Outcome
 from engage.config import Settings
 from engage.db import Prepared, utcnow
 from engage.enums import Channel, CheckInStatus, FlagKind
-from engage.errors import Invalid
 from engage.flags.service import raise_flag
 from engage.instruments import get_instrument
 from engage.instruments.scoring import score
@@ -27,6 +26,10 @@ from engage.outbox.models import Dispatch
 from engage.patients.models import Patient
 
 START, REMIND, EXPIRE = "checkin_start", "checkin_reminder", "checkin_expire"
+# A check-in by call starts with a call placed; one a call left unfinished goes on by text.
+CALL, RESUME = "checkin_call", "checkin_resume"
+# On a call an item is asked once more when no answer could be read, then left unanswered.
+CALL_REPEATS = 1
 OPEN = (CheckInStatus.SCHEDULED, CheckInStatus.IN_PROGRESS)
 
 
@@ -49,17 +52,24 @@ def schedule_checkins(session: Session, orders: list[dict]) -> list[int]:
         return []
     ids = session.scalars(insert(CheckIn).returning(CheckIn.id, sort_by_parameter_order=True), orders).all()
     session.execute(insert(Dispatch), [
-        {"kind": START, "due_at": order["scheduled_for"], "patient_id": order["patient_id"], "checkin_id": checkin_id}
+        {"kind": start_kind(order["channel"]), "due_at": order["scheduled_for"], "patient_id": order["patient_id"], "checkin_id": checkin_id}
         for order, checkin_id in zip(orders, ids)])
     return ids
 
 
+def start_kind(channel: Channel) -> str:
+    return CALL if channel is Channel.VOICE else START
+
+
 def checkin_channel(patient: Patient, channel: Channel | None) -> Channel:
-    """The channel asked for, else the patient's preferred one; only texts carry check-ins so far."""
-    channel = channel or patient.channel
-    if channel is Channel.VOICE:
-        raise Invalid("voice check-ins are not available yet", {"channel": ["Only sms is available."]})
-    return channel
+    """The channel asked for, else the patient's preferred one."""
+    return channel or patient.channel
+
+
+def may_reach(patient: Patient, channel: Channel) -> bool:
+    """Consent on the channel, and for texts a number that takes them."""
+    reachable = patient.sms_reachable if channel is Channel.SMS else True
+    return patient.active and patient.has_consent(channel) and reachable
 
 
 def active_checkin(session: Session, patient_id: int) -> CheckIn | None:
@@ -70,26 +80,31 @@ def active_checkin(session: Session, patient_id: int) -> CheckIn | None:
 
 
 def start_checkin(session: Session, settings: Settings, checkin: CheckIn, now: datetime) -> tuple[Step, ...]:
-    """Due: open the conversation, unless the patient cannot or should not be texted now. Returns
-    what to say, nothing when it does not start."""
+    """Due: open the conversation, unless the patient cannot or should not be texted or called now.
+    Returns what to say, nothing when it does not start."""
     if checkin.status is not CheckInStatus.SCHEDULED:
         return ()
     patient = session.get(Patient, checkin.patient_id)
-    if not (patient.has_consent(Channel.SMS) and patient.sms_reachable and patient.active):
+    kind = start_kind(checkin.channel)
+    if not may_reach(patient, checkin.channel):
         checkin.status = CheckInStatus.CANCELLED
         _move_enrollment_on(session, checkin, now)
         return ()
-    if _deferred_to_allowed_time(session, settings, patient, checkin, START, now):
+    if _deferred_to_allowed_time(session, settings, patient, checkin, kind, now):
         return ()
     busy = active_checkin(session, patient.id)
     if busy is not None:
         # One conversation at a time: a reply must never be read as an answer to the wrong check-in.
-        session.add(Dispatch(kind=START, due_at=busy.expires_at, patient_id=patient.id, checkin_id=checkin.id))
+        session.add(Dispatch(kind=kind, due_at=busy.expires_at, patient_id=patient.id, checkin_id=checkin.id))
         return ()
     checkin.status, checkin.started_at = CheckInStatus.IN_PROGRESS, now
     checkin.expires_at = now + timedelta(hours=settings.checkin_expiry_hours)
-    for kind, due in ((REMIND, now + timedelta(hours=settings.checkin_reminder_hours)), (EXPIRE, checkin.expires_at)):
-        session.add(Dispatch(kind=kind, due_at=due, patient_id=patient.id, checkin_id=checkin.id))
+    planned = [(EXPIRE, checkin.expires_at)]
+    if checkin.channel is Channel.SMS:
+        # A call is tried again on no answer instead (engage.voice.outcomes).
+        planned.append((REMIND, now + timedelta(hours=settings.checkin_reminder_hours)))
+    for job, due in planned:
+        session.add(Dispatch(kind=job, due_at=due, patient_id=patient.id, checkin_id=checkin.id))
     return conversation.opening(get_instrument(checkin.instrument))
 
 
@@ -104,6 +119,27 @@ def remind(session: Session, settings: Settings, checkin: CheckIn, now: datetime
         return ()
     checkin.reminded_at = now
     return conversation.reminder(get_instrument(checkin.instrument))
+
+
+def continue_by_text(session: Session, settings: Settings, checkin: CheckIn, now: datetime) -> bool:
+    """A call that ended part-way: the check-in goes on by text from the question it stopped at, when
+    the patient can be texted; otherwise it waits for the next call. Returns True when it moved."""
+    patient = session.get(Patient, checkin.patient_id)
+    if checkin.status is not CheckInStatus.IN_PROGRESS or not may_reach(patient, Channel.SMS):
+        return False
+    checkin.channel, checkin.failed_replies = Channel.SMS, 0
+    session.add(Dispatch(kind=RESUME, due_at=now, patient_id=patient.id, checkin_id=checkin.id))
+    return True
+
+
+def resume(session: Session, settings: Settings, checkin: CheckIn, now: datetime) -> tuple[Step, ...]:
+    """The question a check-in stopped at, on its new channel; in quiet hours, in the morning."""
+    if checkin.status is not CheckInStatus.IN_PROGRESS:
+        return ()
+    patient = session.get(Patient, checkin.patient_id)
+    if _deferred_to_allowed_time(session, settings, patient, checkin, RESUME, now):
+        return ()
+    return conversation.resume(get_instrument(checkin.instrument), checkin.current_item)
 
 
 def _deferred_to_allowed_time(session: Session, settings: Settings, patient: Patient, checkin: CheckIn, kind: str,
@@ -156,17 +192,17 @@ class OpenCheckIn:
 
 
 def take_reply(session: Session, settings: Settings, checkin: OpenCheckIn, patient_id: int, language: str,
-               message_id: int, body: str, now: datetime) -> tuple[Step, ...]:
+               message_id: int | None, body: str, now: datetime, repeats: int | None = None) -> tuple[Step, ...]:
     """The hot path of every check-in: plain statements, no objects loaded unless the check-in ends."""
     instrument = get_instrument(checkin.instrument)
     progress = Progress(instrument, language, checkin.answered, checkin.failed_replies)
-    turn = conversation.take_reply(progress, body)
+    turn = conversation.take_reply(progress, body, repeats)
     connection = session.connection()
     for index, value in enumerate(turn.new_answers, start=checkin.answered):
         _RECORD_ANSWER.execute(connection, {
             "checkin_id": checkin.id, "item_index": index, "item_code": instrument.items[index].code,
             "value": value, "message_id": message_id, "answered_at": now})
-    _ADVANCE.execute(connection, {"checkin": checkin.id, "answered": checkin.answered + len(turn.new_answers),
+    _ADVANCE.execute(connection, {"checkin": checkin.id, "answered": checkin.answered + turn.advanced,
                                   "failures": turn.failed_replies})
     if turn.safety_event:
         raise_flag(session, settings, kind=FlagKind.SUICIDE_RISK, patient_id=patient_id, checkin_id=checkin.id,
@@ -180,7 +216,7 @@ def complete(session: Session, settings: Settings, checkin: CheckIn, patient: Pa
     checkin.status, checkin.completed_at = CheckInStatus.COMPLETED, now
     outcome = _record_outcome(session, checkin, completed_at=now)
     _move_enrollment_on(session, checkin, now)
-    result = score(get_instrument(checkin.instrument), [a.value for a in checkin.answers])
+    result = score(get_instrument(checkin.instrument), outcome.answers)
     if result.step_up:
         # A positive brief screen is followed by the full instrument, as the screening protocol asks.
         schedule_checkin(session, patient, result.step_up, at=now, channel=checkin.channel, source="step_up",
@@ -195,8 +231,10 @@ def _move_enrollment_on(session: Session, checkin: CheckIn, now: datetime) -> No
 
 def _record_outcome(session: Session, checkin: CheckIn, completed_at: datetime) -> Outcome:
     instrument = get_instrument(checkin.instrument)
-    answers = [a.value for a in checkin.answers]
-    answers += [None] * (len(instrument.items) - len(answers))
+    # By position: an item a call left unanswered is a gap, not a shift of the answers after it.
+    answers: list[int | None] = [None] * len(instrument.items)
+    for answer in checkin.answers:
+        answers[answer.item_index] = answer.value
     result = score(instrument, answers)
     outcome = Outcome(
         patient_id=checkin.patient_id, checkin_id=checkin.id, instrument=checkin.instrument, answers=answers,

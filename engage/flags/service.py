@@ -9,10 +9,11 @@ from sqlalchemy.orm import Session
 from engage.auth.models import StaffUser
 from engage.config import Settings
 from engage.db import utcnow
-from engage.enums import FlagKind, FlagOutcome, FlagPriority, FlagStatus
+from engage.enums import CallPurpose, Direction, FlagKind, FlagOutcome, FlagPriority, FlagStatus
 from engage.errors import Conflict, Invalid, NotFound
 from engage.flags.models import Flag, FlagEvent
-from engage.outbox.queue import outbound, queue_for_delivery
+from engage.outbox.models import Call
+from engage.outbox.queue import outbound, queue_call, queue_for_delivery
 
 URGENT_KINDS = frozenset({FlagKind.SUICIDE_RISK, FlagKind.CRISIS_LANGUAGE})
 # Staff notices name no patient and no score: a phone screen is not a private place.
@@ -60,7 +61,13 @@ def _notify_on_call(session: Session, settings: Settings, flag: Flag) -> None:
         for user in on_call
     ]
     queue_for_delivery(session, notices, urgent=True)
-    note = f"notified {len(notices)} on-call care manager(s)" if notices else "no on-call care manager with a phone"
+    session.flush()
+    for user in on_call:
+        # And by call: a text can sit unread on a phone in a pocket. Pressing 1 acknowledges the flag.
+        queue_call(session, Call(purpose=CallPurpose.STAFF_NOTICE, direction=Direction.OUTBOUND, flag_id=flag.id,
+                                 staff_id=user.id, to_number=user.phone, from_number=settings.sender), urgent=True)
+    note = (f"notified {len(notices)} on-call care manager(s) by text and call" if notices
+            else "no on-call care manager with a phone")
     flag.events.append(FlagEvent(action="notified", note=note))
     # With nobody on call to tell, every care manager hears of it at the next pass, not after the wait.
     wait = timedelta(minutes=settings.urgent_ack_minutes) if notices else timedelta(0)

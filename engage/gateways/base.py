@@ -43,6 +43,7 @@ class Gateway(Protocol):
         """reference (our message id) comes back with every status report about this text."""
         ...
 
-    def place_call(self, to: str, answer_url: str) -> Sent:
-        """answer_url is where the provider fetches TwiML once the call is answered."""
+    def place_call(self, to: str, answer_url: str, reference: int | None = None) -> Sent:
+        """answer_url is where the provider fetches TwiML once the call is answered; reference (our
+        call id) comes back with every status report about this call."""
         ...

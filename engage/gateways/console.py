@@ -31,7 +31,7 @@ class ConsoleGateway:
         self._print(f"[sms → {to}]", body)
         return Sent(provider_sid="SMconsole" + uuid.uuid4().hex, status="sent")
 
-    def place_call(self, to: str, answer_url: str) -> Sent:
+    def place_call(self, to: str, answer_url: str, reference: int | None = None) -> Sent:
         sid = "CAconsole" + uuid.uuid4().hex
         self._print(f"[call → {to}]", f"answers with {answer_url}")
         if self._validator is not None:

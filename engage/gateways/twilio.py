@@ -95,12 +95,19 @@ class TwilioGateway:
         log.debug("sms %s to %s: %s", message.sid, redact(to), message.status)
         return Sent(provider_sid=message.sid, status=message.status)
 
-    def place_call(self, to: str, answer_url: str) -> Sent:
+    def place_call(self, to: str, answer_url: str, reference: int | None = None) -> Sent:
         if not self._from:
             raise PermanentSendError("calls need ENGAGE_TWILIO_FROM: a messaging service cannot place calls")
+        callback = self._call_callback
+        if callback and reference is not None:
+            # The no-answer or busy report can come before we have stored the CallSid: our id finds the call.
+            callback = {**callback, "status_callback": f"{callback['status_callback']}?c={reference}"}
         with _translated_errors(to):
+            # Waiting for the end of a greeting lets a voicemail be left after the beep; AnsweredBy comes
+            # with the answer request (human, machine_end_beep, fax, ...).
             call = self.client.calls.create(
-                to=to, from_=self._from, url=answer_url, machine_detection="Enable", **self._call_callback)
+                to=to, from_=self._from, url=answer_url, method="POST", machine_detection="DetectMessageEnd",
+                **callback)
         log.debug("call %s to %s: %s", call.sid, redact(to), call.status)
         return Sent(provider_sid=call.sid, status=call.status)
 

@@ -7,7 +7,7 @@ from sqlalchemy import JSON, Float, ForeignKey, Index, String, Text, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from engage.db import Base, utcnow
-from engage.enums import Channel, Direction, DispatchStatus, MessageStatus
+from engage.enums import CallPurpose, CallStatus, Channel, Direction, DispatchStatus, MessageStatus
 
 
 class Message(Base):
@@ -85,6 +85,37 @@ class Dispatch(Base):
     last_error: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     completed_at: Mapped[datetime | None]
+
+
+class Call(Base):
+    """One call, placed or received. `stage` and `turn` say which answer it waits for, so any worker
+    can take its next step; placed through the outbox like a text, so it survives restarts."""
+
+    __tablename__ = "calls"
+    __table_args__ = (Index("ix_calls_patient_created", "patient_id", "created_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    purpose: Mapped[CallPurpose]
+    direction: Mapped[Direction]
+    patient_id: Mapped[int | None] = mapped_column(ForeignKey("patients.id"))
+    checkin_id: Mapped[int | None] = mapped_column(ForeignKey("checkins.id"), index=True)
+    flag_id: Mapped[int | None] = mapped_column(ForeignKey("flags.id"))
+    staff_id: Mapped[int | None] = mapped_column(ForeignKey("staff_users.id"))
+    campaign_run_id: Mapped[int | None] = mapped_column(ForeignKey("campaign_runs.id"))
+    to_number: Mapped[str] = mapped_column(String(32))
+    from_number: Mapped[str] = mapped_column(String(32))
+    call_sid: Mapped[str | None] = mapped_column(String(64), unique=True)
+    status: Mapped[CallStatus] = mapped_column(default=CallStatus.QUEUED)
+    answered_by: Mapped[str | None] = mapped_column(String(32))
+    error_code: Mapped[int | None]
+    # Which try this is at reaching the patient: no-answer and busy are tried again, up to a limit.
+    attempt: Mapped[int] = mapped_column(default=1)
+    stage: Mapped[str] = mapped_column(String(16), default="answer")
+    turn: Mapped[int] = mapped_column(default=0)
+    repeats: Mapped[int] = mapped_column(default=0)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    answered_at: Mapped[datetime | None]
+    ended_at: Mapped[datetime | None]
 
 
 class SendRate(Base):

@@ -8,7 +8,7 @@ from sqlalchemy.orm import Session
 
 from engage.db import utcnow
 from engage.enums import Channel, Direction, MessageStatus
-from engage.outbox.models import Message
+from engage.outbox.models import Call, Message
 from engage.outbox.models import Dispatch
 from engage.outbox.wake import announce_urgent
 
@@ -36,6 +36,22 @@ def queue_for_delivery(session: Session, messages: list[Message], due_at: dateti
         kind=SEND_MESSAGES, due_at=due_at or utcnow(), patient_id=patient_id,
         payload={"message_ids": [m.id for m in messages]}, urgent=urgent,
     )
+    session.add(dispatch)
+    if urgent:
+        announce_urgent(session)
+    return dispatch
+
+
+PLACE_CALL = "place_call"
+
+
+def queue_call(session: Session, call: Call, due_at: datetime | None = None, urgent: bool = False) -> Dispatch:
+    """A call placed later by the dispatcher, like a text: it survives a restart and is placed once."""
+    session.add(call)
+    session.flush()
+    dispatch = Dispatch(kind=PLACE_CALL, due_at=due_at or utcnow(), patient_id=call.patient_id,
+                        checkin_id=call.checkin_id, flag_id=call.flag_id, payload={"call_id": call.id},
+                        urgent=urgent)
     session.add(dispatch)
     if urgent:
         announce_urgent(session)

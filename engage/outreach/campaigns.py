@@ -9,10 +9,11 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from engage.config import Settings
-from engage.enums import CampaignRunStatus, DispatchStatus, FlagKind
+from engage.enums import CallPurpose, CampaignRunStatus, Direction, DispatchStatus, FlagKind
 from engage.flags.service import raise_flag
 from engage.outbox.jobs import Job, JobKinds
-from engage.outbox.models import Dispatch
+from engage.outbox.models import Call, Dispatch
+from engage.outbox.queue import queue_call
 from engage.outreach.models import Appointment, Campaign, CampaignRun, CampaignStep
 from engage.outreach.texts import cancel_pending, may_text, patient_text, queue_text, record_outcome
 from engage.patients.models import Patient
@@ -27,7 +28,6 @@ DEFAULT_NO_SHOW_STEPS = (
     (24 * 60, "voice", None),
     (3 * 24 * 60, "flag", FlagKind.NO_SHOW_FOLLOWUP.value),
 )
-VOICE_NOT_AVAILABLE = "voice calls are not available yet; nothing was sent"
 
 
 def ensure_default_campaigns(session: Session) -> Campaign:
@@ -107,7 +107,15 @@ def _send_sms(session: Session, settings: Settings, run: CampaignRun, step: Camp
 
 def _call(session: Session, settings: Settings, run: CampaignRun, step: CampaignStep, dispatch: Dispatch,
           now: datetime) -> None:
-    record_outcome(dispatch, "skipped", VOICE_NOT_AVAILABLE)
+    patient = session.get(Patient, run.patient_id)
+    if not (patient.active and patient.voice_consent):
+        record_outcome(dispatch, "skipped", "no consent to calls")
+        return
+    # Placed through the outbox; once the patient confirms who they are, the call asks them to call back.
+    queue_call(session, Call(purpose=CallPurpose.OUTREACH, direction=Direction.OUTBOUND, patient_id=patient.id,
+                             campaign_run_id=run.id, to_number=patient.phone, from_number=settings.sender), now)
+    run.steps_sent += 1
+    record_outcome(dispatch, "called")
 
 
 def _raise_flag(session: Session, settings: Settings, run: CampaignRun, step: CampaignStep, dispatch: Dispatch,

@@ -53,6 +53,15 @@ class Patient(Base):
         return self.sms_consent if channel is Channel.SMS else self.voice_consent
 
     @property
+    def switched_to_calls(self) -> dict | None:
+        """When and why check-ins moved to calls because texts could not be delivered."""
+        if self.channel is not Channel.VOICE:
+            return None
+        switch = next((event for event in reversed(self.consent_events)
+                       if event.action is ConsentAction.SWITCHED_TO_CALLS), None)
+        return None if switch is None else {"at": switch.occurred_at, "reason": switch.detail}
+
+    @property
     def quiet_hours(self) -> dict | None:
         if self.quiet_start is None or self.quiet_end is None:
             return None

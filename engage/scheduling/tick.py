@@ -16,12 +16,14 @@ from engage.scheduling.planner import plan_due_enrollments
 from engage.sms import checkins as sms_checkins
 from engage.sms import delivery
 from engage.visits import calls as visit_calls
+from engage.voice import checkins as voice_checkins
+from engage.voice import delivery as voice_delivery
 
 log = logging.getLogger(__name__)
 
 # Every kind of due row, declared by the module that plans it: a new owner of job kinds is added here.
-JOBS = JobKinds.gather(checkins.JOBS, sms_checkins.JOBS, appointments.JOBS, campaigns.JOBS, delivery.JOBS,
-                       visit_calls.JOBS)
+JOBS = JobKinds.gather(checkins.JOBS, sms_checkins.JOBS, voice_checkins.JOBS, appointments.JOBS, campaigns.JOBS,
+                       delivery.JOBS, voice_delivery.JOBS, visit_calls.JOBS)
 
 
 def tick(runtime: Runtime, now: datetime, worker: str | None = None) -> int:

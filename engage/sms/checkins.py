@@ -30,6 +30,10 @@ def remind(session: Session, settings: Settings, checkin: CheckIn, now: datetime
     _send(session, settings, checkin, service.remind(session, settings, checkin, now), now)
 
 
+def resume(session: Session, settings: Settings, checkin: CheckIn, now: datetime) -> None:
+    _send(session, settings, checkin, service.resume(session, settings, checkin, now), now)
+
+
 def _send(session: Session, settings: Settings, checkin: CheckIn, steps: tuple[Step, ...], now: datetime) -> None:
     if not steps:
         return
@@ -53,4 +57,8 @@ def _remind(job: Job) -> None:
     remind(job.session, job.runtime.settings, _checkin(job), job.now)
 
 
-JOBS = JobKinds(decide={service.START: _start, service.REMIND: _remind})
+def _resume(job: Job) -> None:
+    resume(job.session, job.runtime.settings, _checkin(job), job.now)
+
+
+JOBS = JobKinds(decide={service.START: _start, service.REMIND: _remind, service.RESUME: _resume})

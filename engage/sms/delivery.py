@@ -8,8 +8,9 @@ from datetime import datetime
 from sqlalchemy import and_, bindparam, case, exists, or_, select, update
 from sqlalchemy.orm import Session
 
+from engage.checkins.enrollments import switch_to_calls
 from engage.config import Settings
-from engage.db import session_scope
+from engage.db import session_scope, utcnow
 from engage.enums import Channel, DispatchStatus, FlagKind, FlagStatus, MessageStatus
 from engage.flags.models import Flag
 from engage.flags.service import raise_flag
@@ -220,6 +221,7 @@ def note_delivery_failure(session: Session, settings: Settings, message: Message
     if patient.sms_unreachable_at is not None:
         return
     patient.sms_unreachable_at = message.sent_at or message.created_at
+    switch_to_calls(session, patient, f"texts cannot be delivered (provider error {code})", utcnow())
     already = session.scalar(select(Flag.id).where(
         Flag.patient_id == patient.id, Flag.kind == FlagKind.UNREACHABLE, Flag.status != FlagStatus.RESOLVED))
     if already is None:

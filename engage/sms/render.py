@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import lru_cache
 
-from engage.checkins.conversation import Ask, Closing, CrisisResources, Intro, Reminder, Reprompt, Step
+from engage.checkins.conversation import Ask, Closing, CrisisResources, Intro, Reminder, Reprompt, Resume, Step
 from engage.clinic import Clinic
 from engage.instruments import Instrument
 from messages import resolve_language, sms, translate
@@ -49,6 +49,8 @@ def _texts(step: Step, language: str, clinic: Clinic) -> tuple[OutText, ...]:
             return (crisis_resources(language, clinic),)
         case Reminder():
             return (say("checkin_reminder", sms.SMS_CHECKIN_REMINDER, language, clinic),)
+        case Resume():
+            return (say("checkin_resume", sms.SMS_CHECKIN_CONTINUE, language, clinic),)
         case Closing():
             return (say("checkin_thanks", sms.SMS_CHECKIN_THANKS, language, clinic),)
     raise TypeError(f"no SMS rendering for {step!r}")

@@ -52,7 +52,7 @@ def test_call_asks_for_progress_events_and_machine_detection(gateway, loopback):
     assert call.url == ANSWER_URL
     assert call.status_callback == STATUS_CALLBACK
     assert call.params["StatusCallbackEvent"] == ["initiated", "ringing", "answered", "completed"]
-    assert call.params["MachineDetection"] == "Enable"
+    assert call.params["MachineDetection"] == "DetectMessageEnd"
 
 
 def test_without_a_public_url_nothing_asks_for_status_callbacks(twilio_settings, loopback):

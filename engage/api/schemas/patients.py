@@ -21,6 +21,11 @@ class ConsentSchema(Schema):
     voice = fields.Boolean()
 
 
+class SwitchSchema(Schema):
+    at = fields.DateTime()
+    reason = fields.String()
+
+
 class PatientSchema(Schema):
     id = fields.Integer(dump_only=True)
     external_id = Text(64, min_length=1, allow_none=True, metadata={"description": "The EHR's id (MRN); unique."})
@@ -35,6 +40,9 @@ class PatientSchema(Schema):
     no_video = fields.Boolean()
     care_manager_id = Id(allow_none=True, metadata={"description": "A staff user with the care_manager role."})
     consent = fields.Nested(ConsentSchema, metadata={"description": "Consent to SMS and to calls."})
+    switched_to_calls = fields.Nested(SwitchSchema, dump_only=True, allow_none=True, metadata={
+        "description": "Set when texts could not be delivered and check-ins moved to calls (the patient "
+                       "agreed to calls): when, and the provider error"})
     sms_reachable = fields.Boolean(dump_only=True)
     active = fields.Boolean(dump_only=True)
     created_at = fields.DateTime(dump_only=True)
@@ -57,6 +65,8 @@ class ConsentEventSchema(Schema):
     action = fields.Enum(ConsentAction, by_value=True)
     source = fields.String(metadata={"description": "sms (the patient's own text), api, staff_in_person, ..."})
     recorded_by_id = fields.Integer(allow_none=True, metadata={"description": "The staff user who recorded it"})
+    detail = fields.String(allow_none=True, metadata={
+        "description": "The patient's own words, or why check-ins switched to calls (switched_to_calls)"})
     occurred_at = fields.DateTime()
 
 

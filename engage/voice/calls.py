@@ -1,0 +1,302 @@
+"""A call, step by step: what the caller pressed or said is stored first, then acted on, in one
+transaction keyed by the call and the step, so any worker takes the next step and a step Twilio
+posts twice gets the same answer and changes nothing.
+
+Each answer's <Gather> posts to the step `<stage>-<turn>`; the call's row says which stage it is in.
+"""
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from engage.auth.models import StaffUser
+from engage.checkins import conversation
+from engage.checkins import service as checkins
+from engage.checkins.conversation import Ask, Closing, CrisisResources
+from engage.checkins.models import CheckIn
+from engage.clinic import clinic
+from engage.config import Settings
+from engage.db import log_failure, session_scope, utcnow
+from engage.enums import CallPurpose, CallStatus, CheckInStatus, Direction, FlagKind, FlagPriority, FlagStatus
+from engage.flags import service as flags
+from engage.flags.crisis import CrisisLevel, classify
+from engage.flags.models import Flag
+from engage.instruments import get_instrument
+from engage.instruments.parsing import normalise
+from engage.outbox.models import Call
+from engage.patients.models import Patient
+from engage.runtime import Runtime
+from engage.voice.models import VoiceStep
+from engage.voice.render import (
+    Connect, ConnectLifeline, CrisisOffer, Goodbye, IdentityCheck, InboundGreeting, InboundOffer, NoShowMessage,
+    NotThePatient, StaffAcknowledged, StaffNotice, Voice, Voicemail, render, yes_words,
+)
+from engage.voice.render import VoiceStep as Said
+
+log = logging.getLogger(__name__)
+ANSWER = "answer"
+DONE = "done"
+VOICE_PATH = "/webhooks/twilio/voice"
+MACHINE_ANSWERS = ("machine", "fax")
+
+
+@dataclass(frozen=True)
+class CallRequest:
+    """What Twilio posts about a call: who, which call, and what was pressed or said."""
+
+    call_sid: str
+    from_number: str
+    to_number: str
+    inbound: bool
+    call_id: int | None = None  # ours, carried in the answer URL: it arrives before we may know the CallSid
+    answered_by: str | None = None
+    digits: str = ""
+    speech: str = ""
+    dial_status: str | None = None
+
+    @property
+    def reply(self) -> str:
+        return self.digits or self.speech
+
+
+def take_step(runtime: Runtime, step: str, request: CallRequest, base_url: str) -> str:
+    """TwiML for this step of the call; the first answer again when the step was taken before."""
+    try:
+        with session_scope(runtime.sessions) as session:
+            call = _call_for(session, runtime.settings, request, step)
+            earlier = _earlier_answer(session, request.call_sid, step)
+            if earlier is not None:
+                return earlier
+            stored = VoiceStep(call_id=call.id if call else None, call_sid=request.call_sid, step=step,
+                               digits=request.digits[:32] or None, speech=request.speech or None)
+            session.add(stored)
+            session.flush()
+            stored.twiml = _act(session, runtime.settings, call, step, request, base_url)
+            return stored.twiml
+    except IntegrityError:
+        # The same step delivered twice at once: the other delivery stored it and its answer stands.
+        with runtime.sessions() as session:
+            earlier = _earlier_answer(session, request.call_sid, step)
+        if earlier is not None:
+            return earlier
+        log.error("voice step %s of call %s could not be stored", step, request.call_sid)
+    except Exception:
+        log_failure(log, "voice step %s of call %s could not be acted on", step, request.call_sid)
+    return _fault(runtime, request, step)
+
+
+def _earlier_answer(session: Session, call_sid: str, step: str) -> str | None:
+    return session.scalar(select(VoiceStep.twiml).where(VoiceStep.call_sid == call_sid, VoiceStep.step == step))
+
+
+def _fault(runtime: Runtime, request: CallRequest, step: str) -> str:
+    """Nothing the caller said is lost: it is stored on its own and a person is told."""
+    try:
+        with session_scope(runtime.sessions) as session:
+            call = session.scalar(select(Call).where(Call.call_sid == request.call_sid))
+            session.add(VoiceStep(call_id=call.id if call else None, call_sid=request.call_sid, step=step,
+                                  digits=request.digits[:32] or None, speech=request.speech or None))
+            if call is not None and call.patient_id is not None:
+                flags.raise_flag(session, runtime.settings, kind=FlagKind.PATIENT_MESSAGE, priority=FlagPriority.HIGH,
+                                 patient_id=call.patient_id, checkin_id=call.checkin_id,
+                                 reason="a call could not go on; what the caller said is kept")
+    except Exception:
+        log_failure(log, "voice step %s of call %s could not be kept", step, request.call_sid)
+    return render([Goodbye()], _voice(runtime.settings, "en"))
+
+
+def _call_for(session: Session, settings: Settings, request: CallRequest, step: str) -> Call | None:
+    """The call's row, locked so its steps are taken one at a time; an inbound call gets one on answer."""
+    call = None
+    if request.call_id is not None:
+        call = session.get(Call, request.call_id, with_for_update=True)
+    if call is None:
+        call = session.scalar(select(Call).where(Call.call_sid == request.call_sid).with_for_update())
+    if call is not None:
+        if call.call_sid is None:
+            call.call_sid = request.call_sid
+        return call
+    if step != ANSWER or not request.inbound:
+        return None
+    patient = session.scalar(select(Patient).where(Patient.phone == request.from_number))
+    call = Call(purpose=CallPurpose.INBOUND, direction=Direction.INBOUND, patient_id=patient.id if patient else None,
+                to_number=request.to_number, from_number=request.from_number, call_sid=request.call_sid,
+                status=CallStatus.IN_PROGRESS)
+    session.add(call)
+    session.flush()
+    return call
+
+
+def _voice(settings: Settings, language: str) -> Voice:
+    return Voice(language, clinic(settings), settings.clinic_phone, settings.default_region,
+                 settings.twilio_from or settings.clinic_phone)
+
+
+def _act(session: Session, settings: Settings, call: Call | None, step: str, request: CallRequest,
+         base_url: str) -> str:
+    if call is None:
+        return render([InboundGreeting(settings.clinic_phone)], _voice(settings, "en"))
+    patient = session.get(Patient, call.patient_id) if call.patient_id else None
+    context = _Context(session, settings, call, patient, request, utcnow())
+    stage = ANSWER if step == ANSWER else step.rpartition("-")[0]
+    handler = _STAGES.get(stage) if stage == call.stage else None
+    said, next_stage = handler(context) if handler else ([Goodbye()], DONE)
+    call.stage = next_stage
+    action = None
+    if next_stage != DONE:
+        call.turn += 1
+        action = f"{base_url}{VOICE_PATH}/{next_stage}-{call.turn}"
+    return render(said, _voice(settings, patient.language if patient else "en"), action)
+
+
+@dataclass
+class _Context:
+    session: Session
+    settings: Settings
+    call: Call
+    patient: Patient | None
+    request: CallRequest
+    now: datetime
+
+    @property
+    def language(self) -> str:
+        return self.patient.language if self.patient else "en"
+
+
+Outcome = tuple[list[Said], str]
+
+
+def _answered(ctx: _Context) -> Outcome:
+    call, request = ctx.call, ctx.request
+    call.answered_at = ctx.now
+    if call.purpose is CallPurpose.INBOUND:
+        if ctx.patient is not None and checkins.active_checkin(ctx.session, ctx.patient.id) is not None:
+            return [InboundOffer()], "offer"
+        return [InboundGreeting(ctx.settings.clinic_phone)], DONE
+    if (request.answered_by or "").startswith(MACHINE_ANSWERS):
+        call.status, call.answered_by = CallStatus.MACHINE, request.answered_by[:32]
+        return [Voicemail()], DONE
+    call.status, call.answered_by = CallStatus.IN_PROGRESS, (request.answered_by or None)
+    if call.purpose is CallPurpose.STAFF_NOTICE:
+        return [StaffNotice()], "notice"
+    # Nothing about the check-in is said before the patient confirms it is them.
+    return [IdentityCheck(ctx.patient.first_name)], "identity"
+
+
+def _asked_again(ctx: _Context, step: Said, stage: str) -> Outcome | None:
+    """Silence gets the question once more; after that the call moves on (or ends)."""
+    if ctx.request.reply or ctx.call.repeats:
+        return None
+    ctx.call.repeats = 1
+    return [step], stage
+
+
+def _identity(ctx: _Context) -> Outcome:
+    if ctx.request.digits != "1":
+        return _asked_again(ctx, IdentityCheck(ctx.patient.first_name), "identity") or ([NotThePatient()], DONE)
+    ctx.call.repeats = 0
+    if ctx.call.purpose is CallPurpose.OUTREACH:
+        return [NoShowMessage()], DONE
+    return _open_checkin(ctx)
+
+
+def _open_checkin(ctx: _Context) -> Outcome:
+    checkin = ctx.session.get(CheckIn, ctx.call.checkin_id) if ctx.call.checkin_id else None
+    if checkin is None or checkin.status is not CheckInStatus.IN_PROGRESS:
+        return [Goodbye()], DONE
+    instrument, answered = get_instrument(checkin.instrument), checkin.current_item
+    steps = conversation.opening(instrument, answered) if answered == 0 else conversation.resume(instrument, answered)
+    return list(steps), "items"
+
+
+def _item(ctx: _Context) -> Outcome:
+    checkin = ctx.session.get(CheckIn, ctx.call.checkin_id)
+    if checkin.status is not CheckInStatus.IN_PROGRESS:
+        return [Goodbye()], DONE
+    if _crisis_words(ctx, checkin.id):
+        # Crisis resources at once; the question is asked again once the caller chooses to go on.
+        return [CrisisResources(), CrisisOffer()], "crisis"
+    open_checkin = checkins.OpenCheckIn(checkin.id, checkin.instrument, checkin.current_item, checkin.failed_replies)
+    # Answering writes with plain statements: the loaded row would hide them from the scoring.
+    ctx.session.expire(checkin)
+    steps = checkins.take_reply(ctx.session, ctx.settings, open_checkin, ctx.patient.id, ctx.language, None,
+                                ctx.request.reply, ctx.now, repeats=checkins.CALL_REPEATS)
+    if any(isinstance(step, CrisisResources) for step in steps):
+        return [CrisisResources(), CrisisOffer()], "crisis"
+    return list(steps), DONE if any(isinstance(step, Closing) for step in steps) else "items"
+
+
+def _crisis_words(ctx: _Context, checkin_id: int) -> bool:
+    """Spoken crisis wording at any prompt, read as a text would be: True when it is urgent."""
+    if not ctx.request.speech:
+        return False
+    crisis = classify(ctx.request.speech, ctx.language)
+    if crisis.level is CrisisLevel.NONE:
+        return False
+    urgent = crisis.level is CrisisLevel.URGENT
+    reason = (f'crisis wording on a call: "{crisis.matched}"' if urgent
+              else f'possible crisis wording on a call, for review: "{crisis.matched}"')
+    flags.raise_flag(ctx.session, ctx.settings, kind=FlagKind.CRISIS_LANGUAGE, patient_id=ctx.patient.id,
+                     checkin_id=checkin_id, reason=reason[:200],
+                     priority=FlagPriority.URGENT if urgent else FlagPriority.HIGH)
+    return urgent
+
+
+def _wants_connection(ctx: _Context) -> bool:
+    if ctx.request.digits:
+        return ctx.request.digits == "1"
+    spoken = normalise(ctx.request.speech)
+    return bool(spoken) and spoken in {normalise(word) for word in yes_words(ctx.language)}
+
+
+def _crisis(ctx: _Context) -> Outcome:
+    if not _wants_connection(ctx):
+        return _go_on(ctx)
+    on_call = ctx.session.scalar(select(StaffUser.phone).where(
+        StaffUser.on_call, StaffUser.active, StaffUser.phone.is_not(None)).order_by(StaffUser.id).limit(1))
+    if on_call is None:
+        return [ConnectLifeline()], DONE
+    return [Connect(on_call)], "dial"
+
+
+def _dialled(ctx: _Context) -> Outcome:
+    if ctx.request.dial_status != "completed":
+        return [ConnectLifeline()], DONE
+    return _go_on(ctx)
+
+
+def _go_on(ctx: _Context) -> Outcome:
+    """Back to the check-in after the crisis offer: the question it stopped at, or the closing."""
+    checkin = ctx.session.get(CheckIn, ctx.call.checkin_id)
+    if checkin.status is CheckInStatus.COMPLETED:
+        return [Closing()], DONE
+    if checkin.status is not CheckInStatus.IN_PROGRESS:
+        return [Goodbye()], DONE
+    return [Ask(get_instrument(checkin.instrument), checkin.current_item)], "items"
+
+
+def _notice(ctx: _Context) -> Outcome:
+    if ctx.request.digits != "1":
+        return _asked_again(ctx, StaffNotice(), "notice") or ([Goodbye()], DONE)
+    flag, staff = ctx.session.get(Flag, ctx.call.flag_id), ctx.session.get(StaffUser, ctx.call.staff_id)
+    if flag is not None and staff is not None and flag.status is not FlagStatus.RESOLVED:
+        flags.acknowledge(ctx.session, flag, staff, note="acknowledged by phone")
+    return [StaffAcknowledged()], DONE
+
+
+def _offer(ctx: _Context) -> Outcome:
+    if ctx.request.digits == "1":
+        checkin = checkins.active_checkin(ctx.session, ctx.patient.id)
+        if checkin is not None:
+            ctx.call.checkin_id = checkin.id
+            return _open_checkin(ctx)
+    return [Connect(ctx.settings.clinic_phone)], DONE
+
+
+_STAGES = {ANSWER: _answered, "identity": _identity, "items": _item, "crisis": _crisis, "dial": _dialled,
+           "notice": _notice, "offer": _offer}

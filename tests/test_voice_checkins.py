@@ -1,0 +1,276 @@
+"""A PHQ-9 by call, end to end, as Twilio and the patient would see it."""
+from __future__ import annotations
+
+import pytest
+
+from engage.checkins.models import CheckIn, Outcome
+from engage.enums import CheckInStatus
+from engage.flags.models import Flag
+from engage.outbox.models import Call
+from engage.voice.models import VoiceStep
+from tests.caller import Caller
+from tests.factories import rows
+
+
+@pytest.fixture
+def on_call(factory):
+    return factory.staff("care_manager", phone="+13125550199", on_call=True, name="On Call")
+
+
+def start_call(client, auth, patient, instrument="phq9"):
+    response = client.post(f"/api/v1/patients/{patient.id}/checkins",
+                           json={"instrument": instrument, "channel": "voice"}, headers=auth())
+    assert response.status_code == 201, response.json
+    return response.json
+
+
+def caller_for(client, twilio, runtime, patient) -> Caller:
+    return Caller(client, twilio, runtime, patient.phone)
+
+
+def test_a_voice_checkin_places_one_call_with_detection_and_callbacks(client, auth, factory, twilio, runtime):
+    patient = factory.patient(first_name="Dana")
+    start_call(client, auth, patient)
+    phone = caller_for(client, twilio, runtime, patient)
+    [call] = phone.ring()
+    assert call.params["MachineDetection"] == "DetectMessageEnd"
+    assert call.url.startswith("https://engage.test/webhooks/twilio/voice?c=")
+    assert call.status_callback.startswith("https://engage.test/webhooks/twilio/status?c=")
+    assert call.params["StatusCallbackEvent"] == ["initiated", "ringing", "answered", "completed"]
+    assert phone.ring() == []  # placed once
+
+
+def test_whole_phq9_by_keypad(client, auth, factory, twilio, runtime):
+    patient = factory.patient(first_name="Dana")
+    start_call(client, auth, patient)
+    phone = caller_for(client, twilio, runtime, patient)
+    phone.ring()
+    hello = phone.answer()
+    assert hello.said == ["Hello. This is Riverside Family Medicine. We are calling for Dana. "
+                          "If you are Dana, please press 1."]
+    assert hello.gather.get("input") == "dtmf"
+    first = phone.press("1")
+    assert "I have 9 short questions" in first.text and "Question 1 of 9." in first.text
+    gather = first.gather
+    assert gather.get("input") == "dtmf speech" and gather.get("language") == "en-US"
+    assert "Several days" in gather.get("hints")
+    assert gather.get("action").startswith("https://engage.test/webhooks/twilio/voice/items-")
+    answers = [1, 2, 2, 3, 0, 1, 0, 3, 0]
+    for value in answers[:-1]:
+        heard = phone.press(str(value))
+        assert heard.gather is not None
+    last = phone.press(str(answers[-1]))
+    assert "Thank you for your answers" in last.text and last.hangs_up
+    outcome, = rows(runtime, Outcome)
+    assert outcome.answers == answers
+    assert (outcome.total, outcome.severity, outcome.source) == (12, "moderate", "voice")
+    assert rows(runtime, Flag) == []
+    for heard in phone.heard:
+        assert "PHQ" not in heard.text and "12" not in heard.text
+
+
+def test_whole_phq9_by_speech_in_spanish(client, auth, factory, twilio, runtime):
+    patient = factory.patient(first_name="Lucía", language="es")
+    start_call(client, auth, patient)
+    phone = caller_for(client, twilio, runtime, patient)
+    phone.ring()
+    hello = phone.answer()
+    assert "Lucía" in hello.text and "Riverside Family Medicine" in hello.text
+    first = phone.press("1")
+    assert first.root.find("Say").get("language") == "es-US"
+    assert first.gather.get("language") == "es-US" and "Varios días" in first.gather.get("hints")
+    spoken = ["varios días", "dos", "más de la mitad de los días", "casi todos los días", "ningún día", "uno",
+              "cero", "tres", "ningún día"]
+    for words in spoken:
+        heard = phone.say(words)
+    assert "Gracias" in heard.text and heard.hangs_up
+    for each in phone.heard:
+        assert "Thank you" not in each.text and "Question" not in each.text
+    outcome, = rows(runtime, Outcome)
+    assert outcome.answers == [1, 2, 2, 3, 0, 1, 0, 3, 0]
+    assert outcome.total == 12
+    assert [s.speech for s in rows(runtime, VoiceStep)][2:] == spoken  # every answer kept as said
+
+
+def test_item9_positive_hears_crisis_resources_and_is_offered_the_on_call(client, auth, factory, twilio, runtime,
+                                                                          on_call):
+    patient = factory.patient(first_name="Dana")
+    start_call(client, auth, patient)
+    phone = caller_for(client, twilio, runtime, patient)
+    phone.ring()
+    phone.answer()
+    phone.press("1")
+    for value in "00000000":
+        phone.press(value)
+    crisis = phone.press("2")
+    assert "9 8 8" in crisis.text and "3 1 2, 5 5 5, 0 1 0 0" in crisis.text
+    assert crisis.gather is not None and "yes" in crisis.gather.get("hints")
+    flag, = rows(runtime, Flag)
+    assert (flag.kind, flag.priority) == ("suicide_risk", "urgent")
+    outcome, = rows(runtime, Outcome)
+    assert (outcome.total, outcome.safety_event) == (2, True)  # the check-in goes on and is scored
+    connecting = phone.say("yes")
+    assert connecting.dialled == [on_call.phone]
+    assert connecting.dial.get("timeout") == "20" and connecting.dial.get("action")
+    lifeline = phone.dial_ended("no-answer")
+    assert lifeline.dialled == ["988"] and "9 8 8" in lifeline.text
+    # The on-call care manager is told at once, by text and by call, naming no patient.
+    tick_calls = Caller(client, twilio, runtime, on_call.phone).ring()
+    assert len(tick_calls) == 1
+    [notice] = twilio.sms_to(on_call.phone)
+    assert "Urgent item in the engage queue" in notice.body and "Dana" not in notice.body
+
+
+def test_crisis_words_spoken_at_any_question_bring_resources_then_the_same_question(client, auth, factory, twilio,
+                                                                                    runtime, on_call):
+    patient = factory.patient()
+    start_call(client, auth, patient)
+    phone = caller_for(client, twilio, runtime, patient)
+    phone.ring()
+    phone.answer()
+    phone.press("1")
+    phone.press("2")
+    crisis = phone.say("honestly I want to kill myself")
+    assert "9 8 8" in crisis.text and crisis.gather is not None
+    flag, = rows(runtime, Flag)
+    assert (flag.kind, flag.priority) == ("crisis_language", "urgent")
+    again = phone.press("2")
+    assert "Question 2 of 9." in again.text
+    checkin, = rows(runtime, CheckIn)
+    assert checkin.current_item == 1
+
+
+def test_the_same_gather_result_twice_changes_nothing_and_gets_the_same_answer(client, auth, factory, twilio,
+                                                                               runtime):
+    patient = factory.patient()
+    start_call(client, auth, patient)
+    phone = caller_for(client, twilio, runtime, patient)
+    phone.ring()
+    phone.answer()
+    phone.press("1")
+    first = phone.press("3")
+    again = phone.repeat_last_post()
+    assert again.xml == first.xml
+    checkin, = rows(runtime, CheckIn)
+    assert checkin.current_item == 1
+    assert [a.value for a in checkin.answers] == [3]
+
+
+def test_silence_repeats_the_question_once_then_moves_on_leaving_it_unanswered(client, auth, factory, twilio,
+                                                                               runtime):
+    patient = factory.patient()
+    start_call(client, auth, patient, instrument="phq2")
+    phone = caller_for(client, twilio, runtime, patient)
+    phone.ring()
+    phone.answer()
+    phone.press("1")
+    repeat = phone.silence()
+    assert "didn't catch that" in repeat.text and "Question 1 of 2." in repeat.text
+    moved = phone.say("purple")
+    assert "We will go on." in moved.text and "Question 2 of 2." in moved.text
+    closing = phone.press("1")
+    assert closing.hangs_up
+    outcome, = rows(runtime, Outcome)
+    assert (outcome.answers, outcome.total) == ([None, 1], None)
+
+
+def test_someone_else_hears_only_the_clinic_name_and_number(client, auth, factory, twilio, runtime):
+    patient = factory.patient(first_name="Dana")
+    start_call(client, auth, patient)
+    phone = caller_for(client, twilio, runtime, patient)
+    phone.ring()
+    phone.answer()
+    again = phone.silence()
+    assert "If you are Dana" in again.text
+    goodbye = phone.press("2")
+    assert goodbye.said == ["Thank you. This call was from Riverside Family Medicine. "
+                            "Our number is 3 1 2, 5 5 5, 0 1 0 0. Goodbye."]
+    assert goodbye.hangs_up and rows(runtime, Outcome) == []
+
+
+def test_an_answering_machine_gets_the_clinic_name_and_number_only(client, auth, factory, twilio, runtime):
+    patient = factory.patient(first_name="Dana")
+    start_call(client, auth, patient)
+    phone = caller_for(client, twilio, runtime, patient)
+    phone.ring()
+    message = phone.answer(answered_by="machine_end_beep")
+    assert message.said == ["Hello, this is Riverside Family Medicine. Please call us back at "
+                            "3 1 2, 5 5 5, 0 1 0 0. Thank you. Goodbye."]
+    assert message.gather is None and message.hangs_up
+    phone.hang_up("completed")
+    assert phone.ring() == []  # a voicemail is not a missed call
+    call, = rows(runtime, Call)
+    assert call.status == "machine"
+
+
+def test_a_hang_up_part_way_goes_on_by_text_from_the_question_it_stopped_at(client, auth, factory, twilio, runtime):
+    from tests.phone import Phone
+
+    patient = factory.patient()
+    start_call(client, auth, patient)
+    phone = caller_for(client, twilio, runtime, patient)
+    phone.ring()
+    phone.answer()
+    phone.press("1")
+    for value in "1230":
+        phone.press(value)
+    phone.hang_up("completed")
+    texts = Phone(client, twilio, runtime, patient.phone)
+    resume, question = texts.deliveries()
+    assert "answer the rest by text" in resume and question.startswith("Q5/9:")
+    for value in "10300":
+        texts.text(value)
+    outcome, = rows(runtime, Outcome)
+    assert outcome.answers == [1, 2, 3, 0, 1, 0, 3, 0, 0]
+    assert outcome.total == 10
+
+
+def test_no_answer_and_busy_are_called_again_later_outside_quiet_hours_up_to_the_limit(client, auth, factory,
+                                                                                       twilio, runtime):
+    from datetime import timedelta
+    from zoneinfo import ZoneInfo
+
+    from engage.db import utcnow
+
+    now = utcnow()
+    local = now.astimezone(ZoneInfo("America/Chicago"))
+    quiet_from, quiet_to = local + timedelta(minutes=10), local + timedelta(hours=3)
+    patient = factory.patient(quiet_hours={"start": quiet_from.time().replace(second=0, microsecond=0),
+                                           "end": quiet_to.time().replace(second=0, microsecond=0)})
+    start_call(client, auth, patient)
+    now = utcnow()
+    phone = caller_for(client, twilio, runtime, patient)
+    assert len(phone.ring(now)) == 1
+    phone.hang_up("no-answer")
+    # Thirty minutes on would be in the patient's quiet hours: the second call waits for the morning.
+    assert phone.ring(now + timedelta(minutes=31)) == []
+    morning = quiet_to.replace(second=0, microsecond=0) + timedelta(minutes=1)
+    assert len(phone.ring(morning)) == 1
+    phone.hang_up("busy")
+    # An hour on (the wait doubles) is still quiet for the patient: the morning again.
+    assert phone.ring(quiet_to - timedelta(minutes=5)) == []
+    assert len(phone.ring(morning)) == 1
+    phone.hang_up("no-answer")
+    assert phone.ring(morning + timedelta(days=1)) == []  # ENGAGE_CALL_ATTEMPTS (3) calls in all
+    assert [c.attempt for c in rows(runtime, Call)] == [1, 2, 3]
+    assert {c.status for c in rows(runtime, Call)} == {"no-answer", "busy"}
+
+
+def test_an_unsigned_voice_webhook_is_refused_and_stores_nothing(client, runtime):
+    response = client.post("/webhooks/twilio/voice", data={"CallSid": "CA" + "1" * 32, "From": "+13125550177"})
+    assert response.status_code == 403
+    step = client.post("/webhooks/twilio/voice/items-1", data={"CallSid": "CA" + "1" * 32, "Digits": "1"})
+    assert step.status_code == 403
+    assert rows(runtime, VoiceStep) == [] and rows(runtime, Call) == []
+
+
+def test_each_retry_waits_twice_as_long_as_the_one_before(factory, runtime, session):
+    from datetime import datetime, timedelta, timezone
+
+    from engage.patients.models import Patient
+    from engage.voice.status import retry_at
+
+    patient = session.get(Patient, factory.patient().id)
+    noon = datetime(2030, 1, 15, 18, 0, tzinfo=timezone.utc)  # noon in Chicago
+    waits = [retry_at(runtime.settings, patient, attempt, noon) - noon for attempt in (1, 2, 3)]
+    assert waits == [timedelta(minutes=30), timedelta(minutes=60), timedelta(minutes=120)]
