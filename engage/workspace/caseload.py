@@ -63,8 +63,8 @@ def _csv_value(value: object) -> object:
     if hasattr(value, "isoformat"):
         return value.isoformat()
     value = getattr(value, "value", value)
-    # A spreadsheet runs a cell that starts like a formula; a name is never one.
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@"):
+    # A spreadsheet runs a cell that starts like a formula, even after a tab or a return; a name is never one.
+    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
         return "'" + value
     return value
 

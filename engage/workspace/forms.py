@@ -39,6 +39,7 @@ def choice(form: MultiDict, name: str, kind: type[E]) -> E:
 def back_to(default_endpoint: str, **values) -> str:
     """Where a form asked to return to, if it is a page of ours; otherwise the default."""
     back = request.form.get("back", "")
-    if back.startswith("/") and not back.startswith("//") and "\\" not in back:
+    # Browsers drop tabs and newlines from a URL, so "/\t/host" would lead off-site: no control characters.
+    if back.startswith("/") and not back.startswith("//") and "\\" not in back and back.isprintable():
         return back
     return url_for(default_endpoint, **values)
