@@ -8,11 +8,12 @@ from sqlalchemy.orm import Session
 
 from engage.checkins.models import CheckIn, Enrollment
 from engage.checkins.service import checkin_channel
-from engage.enums import Channel, CheckInStatus, EnrollmentStatus
+from engage.enums import Channel, CheckInStatus, DischargeReason, EnrollmentStatus
 from engage.errors import Conflict, NotFound
 from engage.instruments import get_instrument
 from engage.patients.models import Patient
-from engage.registry.episodes import open_episode
+from engage.registry import episodes
+from engage.registry.models import Episode
 
 OPTED_OUT, UNREACHABLE, INACTIVE = "opted_out", "unreachable", "patient_inactive"
 # A paused enrollment is looked at again this often: a patient who texts START, or whose new number
@@ -33,7 +34,7 @@ def enroll(session: Session, patient: Patient, *, instrument: str, interval_days
                             started_at=now)
     session.add(enrollment)
     session.flush()
-    open_episode(session, patient, instrument, now)
+    episodes.open_episode(session, patient, instrument, now)
     return enrollment
 
 
@@ -59,6 +60,17 @@ def end_enrollment(session: Session, enrollment: Enrollment, now: datetime) -> E
                                           CheckIn.status == CheckInStatus.SCHEDULED)
                     .values(status=CheckInStatus.CANCELLED))
     return enrollment
+
+
+def discharge(session: Session, patient_id: int, episode_id: int, reason: DischargeReason,
+              now: datetime) -> Episode:
+    """Leaving treatment ends every enrollment of the patient's, so no further check-in is planned;
+    one already under way may still be finished and is kept."""
+    episode = episodes.discharge(session, patient_id, episode_id, reason, now)
+    for enrollment in session.scalars(select(Enrollment).where(Enrollment.patient_id == patient_id,
+                                                               Enrollment.status != EnrollmentStatus.ENDED)):
+        end_enrollment(session, enrollment, now)
+    return episode
 
 
 def pause_reason(patient: Patient, channel: Channel) -> str | None:
