@@ -12,10 +12,13 @@ from functools import lru_cache
 from typing import Iterator
 
 from sqlalchemy import (
-    DateTime, Enum, Index, MetaData, PrimaryKeyConstraint, TypeDecorator, UniqueConstraint, create_engine, event,
+    DateTime, Enum, Float, Index, MetaData, PrimaryKeyConstraint, TypeDecorator, UniqueConstraint, create_engine,
+    event,
 )
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import DBAPIError, IntegrityError
+from sqlalchemy.ext.compiler import compiles
+from sqlalchemy.sql.functions import FunctionElement
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
 
 # Stable constraint names so Alembic autogenerate compares like with like on every backend.
@@ -48,6 +51,25 @@ class UTCDateTime(TypeDecorator):
         if value.tzinfo is None:
             return value.replace(tzinfo=timezone.utc)
         return value.astimezone(timezone.utc)
+
+
+class epoch(FunctionElement):
+    """Seconds since 1970 of a stored time, for arithmetic the same way on every backend (SQLite keeps
+    times as text, PostgreSQL as timestamps)."""
+
+    type = Float()
+    name = "epoch"
+    inherit_cache = True
+
+
+@compiles(epoch, "sqlite")
+def _sqlite_epoch(element, compiler, **kw) -> str:
+    return f"((julianday({compiler.process(element.clauses, **kw)}) - 2440587.5) * 86400.0)"
+
+
+@compiles(epoch, "postgresql")
+def _postgresql_epoch(element, compiler, **kw) -> str:
+    return f"EXTRACT(EPOCH FROM {compiler.process(element.clauses, **kw)})"
 
 
 class Base(DeclarativeBase):

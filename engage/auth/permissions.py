@@ -14,6 +14,7 @@ class Permission(StrEnum):
     RUN_CAMPAIGNS = "run_campaigns"
     RELAY_OPT_IN_REQUESTS = "relay_opt_in_requests"
     MANAGE_STAFF = "manage_staff"
+    READ_METRICS = "read_metrics"
 
 
 _ALL = frozenset(Role)
@@ -28,6 +29,8 @@ GRANTS: dict[Permission, frozenset[Role]] = {
     # Staff who meet patients hear them ask to be texted again; an integration hears no one.
     Permission.RELAY_OPT_IN_REQUESTS: frozenset({Role.ADMIN, Role.CARE_MANAGER, Role.CLINICIAN}),
     Permission.MANAGE_STAFF: frozenset({Role.ADMIN}),
+    # Program measures are for the care team and its leads; an integration reads patients' records only.
+    Permission.READ_METRICS: frozenset({Role.ADMIN, Role.CARE_MANAGER, Role.CONSULTANT, Role.CLINICIAN}),
 }
 
 

@@ -99,17 +99,18 @@ def _episode_facts() -> Select:
                latest.total.label("latest"), latest.completed_at.label("latest_at"),
                _last_message_at().label("last_message_at"), _open_flags().label("open_flags"))
         .join(Patient, Patient.id == Episode.patient_id)
-        .outerjoin(baseline, baseline.id == _scored(asc))
-        .outerjoin(latest, latest.id == _scored(desc))
+        .outerjoin(baseline, baseline.id == episode_score(asc))
+        .outerjoin(latest, latest.id == episode_score(desc))
         .where(Episode.closed_at.is_(None))
     )
 
 
-def _scored(direction):
-    """The episode's first (asc) or latest (desc) scored result on its instrument."""
+def episode_score(direction):
+    """The episode's first (asc) or latest (desc) scored result on its instrument, as a correlated id."""
     return (select(Outcome.id)
             .where(Outcome.patient_id == Episode.patient_id, Outcome.instrument == Episode.instrument,
-                   Outcome.completed_at >= Episode.opened_at, Outcome.total.is_not(None))
+                   Outcome.completed_at >= Episode.opened_at, Outcome.total.is_not(None),
+                   or_(Episode.closed_at.is_(None), Outcome.completed_at < Episode.closed_at))
             .order_by(direction(Outcome.completed_at), direction(Outcome.id))
             .limit(1).correlate(Episode).scalar_subquery())
 
