@@ -69,7 +69,8 @@ def _sqlite_epoch(element, compiler, **kw) -> str:
 
 @compiles(epoch, "postgresql")
 def _postgresql_epoch(element, compiler, **kw) -> str:
-    return f"EXTRACT(EPOCH FROM {compiler.process(element.clauses, **kw)})"
+    # date_part gives a double; EXTRACT gives a numeric since PostgreSQL 14, several times slower to compute.
+    return f"date_part('epoch', {compiler.process(element.clauses, **kw)})"
 
 
 class Base(DeclarativeBase):
@@ -106,7 +107,10 @@ def make_engine(url: str) -> Engine:
         event.listen(engine, "connect", _sqlite_pragmas)
         event.listen(engine, "begin", _sqlite_begin_immediate)
         return engine
-    return create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=10, hide_parameters=True)
+    # JIT compiling cost more than it saved on every query of ours that reached its threshold (the
+    # caseload and the program measures: 0.1-0.7 s of compiling for queries of a few hundred ms).
+    return create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=10, hide_parameters=True,
+                         connect_args={"options": "-c jit=off"})
 
 
 def _sqlite_pragmas(dbapi_connection, _record) -> None:

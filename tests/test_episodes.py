@@ -79,3 +79,17 @@ def test_discharge_of_another_patients_episode_is_not_found(client, auth, factor
     episode, = episodes(client, headers, patient)
     assert discharge(client, headers, other, episode["id"]).status_code == 404
     assert rows(runtime, Enrollment)[0].status == EnrollmentStatus.ACTIVE
+
+
+def test_following_depression_too_moves_the_episode_to_phq9_with_its_scores(client, auth, factory, runtime):
+    patient, headers = factory.patient(), auth()
+    opened_at = in_treatment(client, headers, runtime, patient, 4, instrument="gad7")
+    scored(client, headers, patient, 15, opened_at + timedelta(days=1), instrument="gad7")
+    scored(client, headers, patient, 20, opened_at + timedelta(days=2))
+    scored(client, headers, patient, 16, opened_at + timedelta(days=20))
+    row, = client.get("/api/v1/caseload", headers=headers).json["data"]
+    assert (row["instrument"], row["baseline"], row["latest"]) == ("gad7", 15, 15)
+    assert client.post(f"/api/v1/patients/{patient.id}/enrollments", headers=headers,
+                       json={"instrument": "phq9", "interval_days": 14}).status_code == 201
+    row, = client.get("/api/v1/caseload", headers=headers).json["data"]
+    assert (row["instrument"], row["baseline"], row["latest"], row["change_percent"]) == ("phq9", 20, 16, -20.0)

@@ -6,7 +6,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import func, literal, select, update
 from sqlalchemy.orm import Session
 
-from engage.checkins.models import CheckIn, Enrollment
+from engage.checkins.models import CheckIn, Enrollment, Outcome
 from engage.checkins.service import checkin_channel
 from engage.enums import Channel, CheckInStatus, DischargeReason, EnrollmentStatus
 from engage.errors import Conflict, NotFound
@@ -34,8 +34,20 @@ def enroll(session: Session, patient: Patient, *, instrument: str, interval_days
                             started_at=now)
     session.add(enrollment)
     session.flush()
-    episodes.open_episode(session, patient, instrument, now)
+    _rescore(session, episodes.open_episode(session, patient, instrument, now))
     return enrollment
+
+
+def _rescore(session: Session, episode: Episode) -> None:
+    """The episode's first and latest scores on its instrument, read again: joining an open episode can
+    change what it is measured on (to PHQ-9 once depression is followed too)."""
+    scored = select(Outcome.total, Outcome.completed_at).where(
+        Outcome.patient_id == episode.patient_id, Outcome.instrument == episode.instrument,
+        Outcome.total.is_not(None), Outcome.completed_at >= episode.opened_at)
+    first = session.execute(scored.order_by(Outcome.completed_at, Outcome.id).limit(1)).first()
+    last = session.execute(scored.order_by(Outcome.completed_at.desc(), Outcome.id.desc()).limit(1)).first()
+    episode.baseline, episode.baseline_at = first or (None, None)
+    episode.latest, episode.latest_at = last or (None, None)
 
 
 def list_enrollments(session: Session, patient_id: int) -> list[Enrollment]:

@@ -17,7 +17,7 @@ from engage.flags.service import raise_flag
 from engage.instruments import get_instrument
 from engage.instruments.scoring import score
 from engage.patients.models import Patient
-from engage.registry.episodes import list_episodes
+from engage.registry.episodes import list_episodes, note_score
 from engage.registry.models import Episode
 
 # Clocks at a clinic and at an EHR disagree by a few minutes; a result from later than that is a mistake.
@@ -103,6 +103,8 @@ def record_external(session: Session, settings: Settings, patient: Patient, *, i
         if recorded is None:
             raise
         return recorded, False
+    if result.total is not None:
+        note_score(session, patient.id, instrument, result.total, completed_at)
     if result.safety_event:
         raise_flag(session, settings, kind=FlagKind.SUICIDE_RISK, patient_id=patient.id,
                    reason=f"self-harm question above 0 on a {source} administration")

@@ -25,6 +25,7 @@ from engage.outbox import quiet_hours
 from engage.outbox.jobs import Job, JobKinds
 from engage.outbox.models import Dispatch
 from engage.patients.models import Patient
+from engage.registry import episodes
 
 START, REMIND, EXPIRE = "checkin_start", "checkin_reminder", "checkin_expire"
 OPEN = (CheckInStatus.SCHEDULED, CheckInStatus.IN_PROGRESS)
@@ -204,6 +205,8 @@ def _record_outcome(session: Session, checkin: CheckIn, completed_at: datetime) 
         positive_screen=result.positive_screen, source=checkin.channel.value, completed_at=completed_at,
     )
     session.add(outcome)
+    if result.total is not None:
+        episodes.note_score(session, checkin.patient_id, checkin.instrument, result.total, completed_at)
     return outcome
 
 

@@ -10,10 +10,9 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from enum import StrEnum
 
-from sqlalchemy import Select, and_, asc, case, desc, exists, func, literal, or_, select
-from sqlalchemy.orm import Session, aliased
+from sqlalchemy import BigInteger, Select, and_, case, cast, exists, func, literal, or_, select
+from sqlalchemy.orm import Session
 
-from engage.checkins.caseload import episode_score
 from engage.checkins.models import CheckIn, Outcome
 from engage.config import Settings
 from engage.db import epoch
@@ -225,34 +224,56 @@ def _episode_measures(row) -> dict:
 
 
 def _episode_facts(settings: Settings, period: Period) -> Select:
-    """Per episode opened before the period's end: its baseline, the last score near each horizon, and
-    the latest score by the target week; with the patient's group columns."""
-    baseline = aliased(Outcome)
-    target = epoch(Episode.opened_at) + settings.target_week * 7 * DAY
-    columns = [
-        baseline.total.label("baseline"), epoch(baseline.completed_at).label("baseline_seconds"),
-        epoch(Episode.opened_at).label("opened_seconds"), epoch(Episode.closed_at).label("closed_seconds"),
-        _score_between(epoch(Episode.opened_at), target, baseline).label("at_target"),
-        func.coalesce(Episode.care_manager_id, Patient.care_manager_id).label("care_manager"),
-        Patient.language.label("language"),
-    ]
-    for days in HORIZONS:
-        around = epoch(baseline.completed_at) + days * DAY
-        columns.append(_score_between(around - HORIZON_WINDOW_DAYS * DAY, around + HORIZON_WINDOW_DAYS * DAY,
-                                      baseline).label(f"at_{days}"))
-    query = (select(*columns).select_from(Episode).join(Patient, Patient.id == Episode.patient_id)
-             .outerjoin(baseline, baseline.id == episode_score(asc)).where(Episode.opened_at < period.end))
-    return query
+    """Per episode with a horizon or its target week in the period: its baseline, the last score near each
+    horizon, and the latest score by the target week; with the patient's group columns. Two grouped passes over the
+    episodes' scores (the first finds each baseline), no lookup per episode: that costs far more on a
+    large clinic."""
+    baselines = _baselines(period).subquery()
+    b = baselines.c
+    day = (epoch(Outcome.completed_at) - b.baseline_seconds) / DAY
+    target = b.opened_seconds + settings.target_week * 7 * DAY
+    windows = {f"at_{days}": and_(day >= days - HORIZON_WINDOW_DAYS, day < days + HORIZON_WINDOW_DAYS)
+               for days in HORIZONS}
+    windows["at_target"] = epoch(Outcome.completed_at) <= target
+    return (select(b.baseline, b.baseline_seconds, b.opened_seconds, b.closed_seconds, b.care_manager, b.language,
+                   *(_last_total(condition).label(name) for name, condition in windows.items()))
+            .select_from(baselines).outerjoin(Outcome, _in_episode(b))
+            .where(or_(period.holds_seconds(target),
+                       *(period.holds_seconds(b.baseline_seconds + days * DAY) for days in HORIZONS)))
+            .group_by(b.episode_id, b.baseline, b.baseline_seconds, b.opened_seconds, b.closed_seconds,
+                      b.care_manager, b.language))
 
 
-def _score_between(after, until, baseline):
-    """The last score on the episode's instrument taken between two moments (seconds since 1970)."""
-    return (select(Outcome.total)
-            .where(Outcome.patient_id == Episode.patient_id, Outcome.instrument == Episode.instrument,
-                   Outcome.total.is_not(None), epoch(Outcome.completed_at) >= after,
-                   epoch(Outcome.completed_at) <= until)
-            .order_by(desc(Outcome.completed_at), desc(Outcome.id)).limit(1)
-            .correlate(Episode, baseline).scalar_subquery())
+def _baselines(period: Period) -> Select:
+    """Each episode with its first score (none for an episode without one)."""
+    return (select(Episode.id.label("episode_id"), Episode.patient_id, Episode.instrument,
+                   epoch(Episode.opened_at).label("opened_seconds"), epoch(Episode.closed_at).label("closed_seconds"),
+                   func.coalesce(Episode.care_manager_id, Patient.care_manager_id).label("care_manager"),
+                   Patient.language.label("language"), (func.min(_stamped()) % 100).label("baseline"),
+                   func.min(epoch(Outcome.completed_at)).label("baseline_seconds"))
+            .select_from(Episode).join(Patient, Patient.id == Episode.patient_id)
+            .outerjoin(Outcome, _in_episode(Episode)).where(Episode.opened_at < period.end)
+            .group_by(Episode.id, Episode.patient_id, Episode.instrument, Episode.opened_at, Episode.closed_at,
+                      Episode.care_manager_id, Patient.care_manager_id, Patient.language))
+
+
+def _in_episode(episode):
+    """Scores on the episode's instrument taken while it was open (`episode`: the table or its columns)."""
+    opened, closed = ((episode.opened_at, episode.closed_at) if episode is Episode
+                      else (episode.opened_seconds, episode.closed_seconds))
+    moment = Outcome.completed_at if episode is Episode else epoch(Outcome.completed_at)
+    return and_(Outcome.patient_id == episode.patient_id, Outcome.instrument == episode.instrument,
+                Outcome.total.is_not(None), moment >= opened, or_(closed.is_(None), moment < closed))
+
+
+def _stamped():
+    """A score's whole second and total in one number (total in the last two digits), so the first or
+    last score's total is a MIN or MAX: no sort, no second lookup."""
+    return cast(epoch(Outcome.completed_at), BigInteger) * 100 + Outcome.total
+
+
+def _last_total(condition):
+    return func.max(case((condition, _stamped()))) % 100
 
 
 def _outreach(session, settings, period, by) -> dict:
