@@ -1,4 +1,4 @@
-"""episode baseline and latest score
+"""episode baseline and latest score; messages by patient and direction
 
 Revision ID: b7c41d2e9f30
 Revises: e3f1a2b4c5d6
@@ -26,6 +26,9 @@ def upgrade() -> None:
         batch_op.add_column(sa.Column('baseline_at', engage.db.UTCDateTime(timezone=True), nullable=True))
         batch_op.add_column(sa.Column('latest', sa.Integer(), nullable=True))
         batch_op.add_column(sa.Column('latest_at', engage.db.UTCDateTime(timezone=True), nullable=True))
+    with op.batch_alter_table('messages', schema=None) as batch_op:
+        batch_op.create_index('ix_messages_patient_direction_created', ['patient_id', 'direction', 'created_at'],
+                              unique=False)
     # Episodes already open or closed get their first and latest score from the outcomes recorded so far.
     op.execute("UPDATE episodes SET " + ", ".join(
         f"{name} = " + _SCORED.format(column=column, direction=direction)
@@ -34,6 +37,8 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
+    with op.batch_alter_table('messages', schema=None) as batch_op:
+        batch_op.drop_index('ix_messages_patient_direction_created')
     with op.batch_alter_table('episodes', schema=None) as batch_op:
         batch_op.drop_column('latest_at')
         batch_op.drop_column('latest')
