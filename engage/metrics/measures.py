@@ -224,51 +224,39 @@ def _episode_measures(row) -> dict:
 
 
 def _episode_facts(settings: Settings, period: Period) -> Select:
-    """Per episode with a horizon or its target week in the period: its baseline, the last score near each
-    horizon, and the latest score by the target week; with the patient's group columns. Two grouped passes over the
-    episodes' scores (the first finds each baseline), no lookup per episode: that costs far more on a
-    large clinic."""
-    baselines = _baselines(period).subquery()
-    b = baselines.c
-    day = (epoch(Outcome.completed_at) - b.baseline_seconds) / DAY
-    target = b.opened_seconds + settings.target_week * 7 * DAY
+    """Per episode with a horizon or its target week in the period: its baseline (kept on the episode),
+    the last score near each horizon and the latest score by the target week, in one grouped pass over
+    those episodes' scores (a lookup per episode and horizon costs far more on a large clinic); with
+    the patient's group columns."""
+    baseline_seconds, opened = epoch(Episode.baseline_at), epoch(Episode.opened_at)
+    day = (epoch(Outcome.completed_at) - baseline_seconds) / DAY
+    target = opened + settings.target_week * 7 * DAY
     windows = {f"at_{days}": and_(day >= days - HORIZON_WINDOW_DAYS, day < days + HORIZON_WINDOW_DAYS)
                for days in HORIZONS}
     windows["at_target"] = epoch(Outcome.completed_at) <= target
-    return (select(b.baseline, b.baseline_seconds, b.opened_seconds, b.closed_seconds, b.care_manager, b.language,
+    care_manager = func.coalesce(Episode.care_manager_id, Patient.care_manager_id)
+    return (select(Episode.baseline, baseline_seconds.label("baseline_seconds"), opened.label("opened_seconds"),
+                   epoch(Episode.closed_at).label("closed_seconds"), care_manager.label("care_manager"),
+                   Patient.language.label("language"),
                    *(_last_total(condition).label(name) for name, condition in windows.items()))
-            .select_from(baselines).outerjoin(Outcome, _in_episode(b))
-            .where(or_(period.holds_seconds(target),
-                       *(period.holds_seconds(b.baseline_seconds + days * DAY) for days in HORIZONS)))
-            .group_by(b.episode_id, b.baseline, b.baseline_seconds, b.opened_seconds, b.closed_seconds,
-                      b.care_manager, b.language))
-
-
-def _baselines(period: Period) -> Select:
-    """Each episode with its first score (none for an episode without one)."""
-    return (select(Episode.id.label("episode_id"), Episode.patient_id, Episode.instrument,
-                   epoch(Episode.opened_at).label("opened_seconds"), epoch(Episode.closed_at).label("closed_seconds"),
-                   func.coalesce(Episode.care_manager_id, Patient.care_manager_id).label("care_manager"),
-                   Patient.language.label("language"), (func.min(_stamped()) % 100).label("baseline"),
-                   func.min(epoch(Outcome.completed_at)).label("baseline_seconds"))
             .select_from(Episode).join(Patient, Patient.id == Episode.patient_id)
-            .outerjoin(Outcome, _in_episode(Episode)).where(Episode.opened_at < period.end)
-            .group_by(Episode.id, Episode.patient_id, Episode.instrument, Episode.opened_at, Episode.closed_at,
+            .outerjoin(Outcome, _in_episode())
+            .where(or_(period.holds_seconds(target),
+                       *(period.holds_seconds(baseline_seconds + days * DAY) for days in HORIZONS)))
+            .group_by(Episode.id, Episode.baseline, Episode.baseline_at, Episode.opened_at, Episode.closed_at,
                       Episode.care_manager_id, Patient.care_manager_id, Patient.language))
 
 
-def _in_episode(episode):
-    """Scores on the episode's instrument taken while it was open (`episode`: the table or its columns)."""
-    opened, closed = ((episode.opened_at, episode.closed_at) if episode is Episode
-                      else (episode.opened_seconds, episode.closed_seconds))
-    moment = Outcome.completed_at if episode is Episode else epoch(Outcome.completed_at)
-    return and_(Outcome.patient_id == episode.patient_id, Outcome.instrument == episode.instrument,
-                Outcome.total.is_not(None), moment >= opened, or_(closed.is_(None), moment < closed))
+def _in_episode():
+    """Scores on the episode's instrument taken while it was open."""
+    return and_(Outcome.patient_id == Episode.patient_id, Outcome.instrument == Episode.instrument,
+                Outcome.total.is_not(None), Outcome.completed_at >= Episode.opened_at,
+                or_(Episode.closed_at.is_(None), Outcome.completed_at < Episode.closed_at))
 
 
 def _stamped():
-    """A score's whole second and total in one number (total in the last two digits), so the first or
-    last score's total is a MIN or MAX: no sort, no second lookup."""
+    """A score's whole second and total in one number (total in the last two digits), so the last
+    score's total is a MAX: no sort, no second lookup."""
     return cast(epoch(Outcome.completed_at), BigInteger) * 100 + Outcome.total
 
 
