@@ -135,6 +135,25 @@ def test_pages_link_to_the_next_and_previous(client, auth, history):
     assert parse_qs(urlsplit(second["link"][1]["url"]).query)["_offset"] == ["0"]
 
 
+def test_each_entry_reads_at_its_full_url(client, auth, history):
+    patient, ids = history
+    headers = auth("integration")
+    for resource_type in ("Observation", "QuestionnaireResponse"):
+        bundle = fhir(client, headers, resource_type, patient=str(patient.id))
+        for entry in bundle["entry"]:
+            path = entry["fullUrl"].split("/api/v1/fhir/")[1]
+            assert fhir(client, headers, path) == entry["resource"]
+
+
+def test_a_partial_administration_is_a_stopped_response_and_no_observation(client, auth, factory):
+    patient, headers = factory.patient(), auth()
+    outcome_id = record(client, headers, patient, "phq9", [1, 1, None, None, None, None, None, None, None],
+                        datetime(2026, 3, 2, tzinfo=timezone.utc))
+    response = fhir(client, headers, f"QuestionnaireResponse/{outcome_id}")
+    assert response["status"] == "stopped" and [i["linkId"] for i in response["item"]] == ["phq9_1", "phq9_2"]
+    fhir(client, headers, f"Observation/{outcome_id}", status=404)
+
+
 def test_a_patient_without_outcomes_or_unknown_is_an_empty_bundle(client, auth, factory):
     patient = factory.patient()
     assert fhir(client, auth(), "Observation", patient=str(patient.id))["entry"] == []
@@ -142,16 +161,17 @@ def test_a_patient_without_outcomes_or_unknown_is_an_empty_bundle(client, auth, 
 
 
 @pytest.mark.parametrize("path", ["Patient/999999", "Patient/0", "Patient/abc", "Questionnaire/bdi",
-                                  "Encounter/1", "Observation/1"])
+                                  "Encounter/1", "Observation/999999", "QuestionnaireResponse/999999"])
 def test_unknown_ids_are_404_with_an_operation_outcome(client, auth, path):
     outcome = fhir(client, auth(), path, status=404)
     assert outcome["resourceType"] == "OperationOutcome" and outcome["issue"][0]["code"] == "not-found"
 
 
-@pytest.mark.parametrize("query", [{}, {"patient": "abc"}, {"patient": "1", "date": "soon"},
-                                   {"patient": "1", "date": "ge2026-02-30"}, {"patient": "1", "date": "2026-03-01T10:00"},
-                                   {"patient": "1", "_count": "0"}, {"patient": "1", "_count": "1000"},
-                                   {"patient": "1", "_offset": "-1"}, {"patient": "1", "colour": "red"}])
+@pytest.mark.parametrize("query", [
+    {}, {"patient": "abc"}, {"patient": "1", "date": "soon"}, {"patient": "1", "date": "ge2026-02-30"},
+    {"patient": "1", "date": "2026-03-01T10:00"}, {"patient": "1", "date": "ge1850-01-01"},
+    {"patient": "1", "_count": "0"}, {"patient": "1", "_count": "1000"}, {"patient": "1", "_offset": "-1"},
+    {"patient": "1", "colour": "red"}])
 def test_bad_search_parameters_are_400_with_an_operation_outcome(client, auth, query):
     outcome = fhir(client, auth(), "Observation", status=400, **query)
     assert outcome["issue"][0]["code"] == "invalid"

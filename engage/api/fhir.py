@@ -16,7 +16,7 @@ from engage.auth.permissions import Permission
 from engage.db import log_failure
 from engage.errors import DomainError, NotFound
 from engage.fhir import resources
-from engage.fhir.search import find_outcomes, parse_search
+from engage.fhir.search import find_outcome, find_outcomes, parse_search
 from engage.instruments import INSTRUMENTS, get_instrument
 from engage.patients.models import Patient
 from engage.patients.service import get_patient
@@ -26,7 +26,8 @@ log = logging.getLogger(__name__)
 bp = Blueprint("fhir", __name__, url_prefix="/fhir")
 FHIR_JSON = "application/fhir+json"
 SEARCH_PARAMETERS = """
-        - {in: query, name: patient, required: true, schema: {type: string}, description: 'A patient id, or Patient/<id>'}
+        - {in: query, name: patient, required: true, schema: {type: string},
+           description: 'A patient id, or Patient/<id>'}
         - {in: query, name: code, schema: {type: string}, description: 'A LOINC token, [http://loinc.org|]code'}
         - {in: query, name: date, schema: {type: array, items: {type: string}}, explode: true,
            description: 'Repeatable; [eq|ge|gt|le|lt] then YYYY-MM-DD (a UTC day) or an instant with its offset'}
@@ -124,6 +125,35 @@ def search_observations() -> Found:
     """
     return _search("Observation", lambda name: INSTRUMENTS[name].loinc_total, scored_only=True,
                    render=resources.observation)
+
+
+@bp.get("/QuestionnaireResponse/<int:outcome_id>")
+@_fhir("fhir_questionnaire_response")
+def read_questionnaire_response(outcome_id: int) -> Found:
+    """One administration, as the searches' fullUrl names it.
+    ---
+    get:
+      tags: [fhir]
+      responses:
+        200: {description: A QuestionnaireResponse, content: {application/fhir+json: {schema: {type: object}}}}
+    """
+    outcome = find_outcome(db(), outcome_id, scored_only=False)
+    return Found(resources.questionnaire_response(outcome, _url(f"Questionnaire/{outcome.instrument}")),
+                 outcome.patient_id, str(outcome.id))
+
+
+@bp.get("/Observation/<int:outcome_id>")
+@_fhir("fhir_observation")
+def read_observation(outcome_id: int) -> Found:
+    """One total score, as the searches' fullUrl names it.
+    ---
+    get:
+      tags: [fhir]
+      responses:
+        200: {description: An Observation, content: {application/fhir+json: {schema: {type: object}}}}
+    """
+    outcome = find_outcome(db(), outcome_id, scored_only=True)
+    return Found(resources.observation(outcome), outcome.patient_id, str(outcome.id))
 
 
 def _search(resource_type: str, code_of, scored_only: bool, render) -> Found:

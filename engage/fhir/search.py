@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 
 from engage.bounds import EARLIEST, LATEST, MAX_ID
 from engage.checkins.models import Outcome
-from engage.errors import DomainError
+from engage.errors import DomainError, NotFound
 from engage.fhir.resources import LOINC
 from engage.instruments import INSTRUMENTS
 
@@ -126,3 +126,10 @@ def find_outcomes(session: Session, search: Search, scored_only: bool) -> tuple[
     page = session.scalars(select(Outcome).where(*conditions).order_by(Outcome.completed_at, Outcome.id)
                            .limit(search.count).offset(search.offset)).all()
     return list(page), total
+
+
+def find_outcome(session: Session, outcome_id: int, scored_only: bool) -> Outcome:
+    outcome = session.get(Outcome, outcome_id)
+    if outcome is None or (scored_only and outcome.total is None):
+        raise NotFound(f"no {'Observation' if scored_only else 'QuestionnaireResponse'} {outcome_id}")
+    return outcome

@@ -93,11 +93,16 @@ def program_measures(session: Session, settings: Settings, period: Period, by: G
     groups = []
     if by is not None:
         medians = _median_ack(session, period, by)
-        for group in sorted(counted.keys() | medians.keys(), key=lambda g: (g is None, str(g))):
+        for group in _in_order(counted.keys() | medians.keys()):
             measures = _rates(counted.get(group, {}))
             measures[MEDIAN] = medians.get(group, Measure(0, 0, None))
             groups.append({"group": group, "measures": measures})
     return {"from": period.first, "to": period.last, "by": by, "measures": overall, "groups": groups}
+
+
+def _in_order(groups: set) -> list:
+    """Languages or staff ids in order, patients without one last."""
+    return sorted(groups - {None}) + ([None] if None in groups else [])
 
 
 def _summed(groups) -> dict[str, tuple[int, int]]:
@@ -113,15 +118,12 @@ def _rates(figures: dict[str, tuple[int, int]]) -> dict[str, Measure]:
     return {name: rate(*figures.get(name, (0, 0))) for name in COUNTED}
 
 
-def _grouped(session: Session, query: Select, by: GroupBy | None, patient_id, care_manager=None) -> dict:
+def _grouped(session: Session, query: Select, by: GroupBy | None, patient_id) -> dict:
     """Runs an aggregate `query`, per group of patients when `by` is given: {group: row}."""
     if by is None:
         return {None: session.execute(query).one()}
     query = query.outerjoin(Patient, Patient.id == patient_id)
-    if by is GroupBy.LANGUAGE:
-        group = Patient.language
-    else:
-        group = care_manager if care_manager is not None else Patient.care_manager_id
+    group = Patient.language if by is GroupBy.LANGUAGE else Patient.care_manager_id
     query = query.add_columns(group.label("group")).group_by(group)
     return {row.group: row for row in session.execute(query)}
 
@@ -168,14 +170,11 @@ def _median_ack(session: Session, period: Period, by: GroupBy | None) -> dict:
     if by is not None:
         ranked = ranked.outerjoin(Patient, Patient.id == Flag.patient_id)
         group = Patient.language if by is GroupBy.LANGUAGE else Patient.care_manager_id
-        ranked = ranked.add_columns(group.label("group"))
-        window = {"partition_by": group, "order_by": minutes}
+        partition = {"partition_by": group}
     else:
-        ranked = ranked.add_columns(literal(None).label("group"))
-        window = {"order_by": minutes}
-    ranked = ranked.add_columns(func.row_number().over(**window).label("rank"),
-                                func.count().over(**{k: v for k, v in window.items() if k != "order_by"})
-                                .label("size")).subquery()
+        group, partition = literal(None), {}
+    ranked = ranked.add_columns(group.label("group"), func.row_number().over(order_by=minutes, **partition)
+                                .label("rank"), func.count().over(**partition).label("size")).subquery()
     middle = (select(ranked.c.group, func.avg(ranked.c.minutes).label("median"))
               .where((ranked.c.rank * 2).in_([ranked.c.size, ranked.c.size + 1, ranked.c.size + 2]))
               .group_by(ranked.c.group))
