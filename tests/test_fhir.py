@@ -69,7 +69,7 @@ def test_the_phq9_questionnaire_carries_its_loinc_codes(client, auth):
     assert items[10]["code"][0]["code"] == "44261-6" and items[10]["readOnly"] is True
     assert [o["valueCoding"]["code"] for o in items[0]["answerOption"]] == FREQUENCY
     assert [o["extension"][0]["valueDecimal"] for o in items[8]["answerOption"]] == [0, 1, 2, 3]
-    assert resource["url"].endswith("/api/v1/fhir/Questionnaire/phq9")
+    assert resource["url"] == "https://engage.test/api/v1/fhir/Questionnaire/phq9"  # ENGAGE_PUBLIC_URL
 
 
 @pytest.mark.parametrize("instrument, panel, total", [

@@ -20,7 +20,7 @@ from engage.fhir.search import find_outcome, find_outcomes, parse_search
 from engage.instruments import INSTRUMENTS, get_instrument
 from engage.patients.models import Patient
 from engage.patients.service import get_patient
-from engage.web import db
+from engage.web import db, runtime
 
 log = logging.getLogger(__name__)
 bp = Blueprint("fhir", __name__, url_prefix="/fhir")
@@ -59,7 +59,9 @@ def _fhir(audit_resource: str):
 
 
 def _url(path: str) -> str:
-    return f"{request.url_root}api/v1/fhir/{path}"
+    """Absolute, at the address the clinic publishes (behind a proxy the request's own is internal)."""
+    base = runtime().settings.public_url or request.url_root.rstrip("/")
+    return f"{base}/api/v1/fhir/{path}"
 
 
 @bp.get("/Patient/<int:patient_id>")
