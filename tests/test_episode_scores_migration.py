@@ -10,7 +10,7 @@ from tests.databases import fresh_database, run_database_url
 ROWS = """
 INSERT INTO patients (id, first_name, last_name, phone, language, timezone, channel, sms_consent, voice_consent,
                       sms_soft_failures, no_video, active, created_at, updated_at)
-VALUES (1, 'Alex', 'Rivera', '+13125552000', 'en', 'America/Chicago', 'sms', true, true, 0, false, true,
+VALUES (1, 'Alex', 'Rivera', '+13125550160', 'en', 'America/Chicago', 'sms', true, true, 0, false, true,
         '2026-01-01 00:00:00', '2026-01-01 00:00:00');
 INSERT INTO episodes (id, patient_id, instrument, opened_at, closed_at)
 VALUES (1, 1, 'phq9', '2026-02-01 00:00:00', '2026-05-01 00:00:00'), (2, 1, 'phq9', '2026-06-01 00:00:00', NULL);
