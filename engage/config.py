@@ -102,6 +102,11 @@ class Settings:
     def zone(self) -> ZoneInfo:
         return ZoneInfo(self.timezone)
 
+    def _validate_treat_to_target(self) -> None:
+        problem = _treat_to_target_problem(self)
+        if problem:
+            raise ConfigError(problem)
+
     def with_overrides(self, **overrides) -> "Settings":
         return replace(self, **overrides)
 
@@ -114,6 +119,7 @@ class Settings:
             ZoneInfo(self.timezone)
         except (ZoneInfoNotFoundError, ValueError) as exc:
             raise ConfigError(f"ENGAGE_TIMEZONE is not a known time zone: {self.timezone!r}") from exc
+        self._validate_treat_to_target()
         if self.gateway == "twilio" and not (self.twilio_account_sid and self.twilio_auth_token):
             raise ConfigError("ENGAGE_GATEWAY=twilio needs TWILIO_ACCOUNT_SID and TWILIO_AUTH_TOKEN")
         if self.gateway == "twilio" and not (self.twilio_from or self.twilio_messaging_service_sid):
@@ -132,6 +138,17 @@ class Settings:
             if not self.public_url:
                 raise ConfigError("production needs ENGAGE_PUBLIC_URL, the address Twilio calls back")
         return self
+
+
+def _treat_to_target_problem(settings: Settings) -> str | None:
+    if settings.target_week < 1 or settings.recent_score_weeks < 1:
+        return "ENGAGE_TARGET_WEEK and ENGAGE_RECENT_SCORE_WEEKS must be at least 1"
+    if not 0 < settings.partial_response_percent < settings.response_percent <= 100:
+        return ("ENGAGE_PARTIAL_RESPONSE_PERCENT must be above 0 and below ENGAGE_RESPONSE_PERCENT, "
+                "which is at most 100")
+    if not 0 < settings.remission_below <= settings.not_improving_score:
+        return "ENGAGE_REMISSION_BELOW must be above 0 and at most ENGAGE_NOT_IMPROVING_SCORE"
+    return None
 
 
 def load_settings(environ: dict[str, str] | None = None) -> Settings:

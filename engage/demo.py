@@ -1,4 +1,5 @@
-"""A demo clinic for newcomers: staff, patients and consent, created once, safe to rerun."""
+"""A demo clinic for newcomers: staff, patients and consent, created once, safe to rerun; the caseload
+shows a patient in each treat-to-target status."""
 from __future__ import annotations
 
 import secrets
@@ -14,6 +15,7 @@ from engage.auth.passwords import set_password
 from engage.auth.service import create_staff_user
 from engage.auth.tokens import issue_token
 from engage.checkins.enrollments import enroll
+from engage.checkins.outcomes import record_external
 from engage.db import session_scope, utcnow
 from engage.enums import AppointmentModality
 from engage.outreach.appointments import create_appointment
@@ -38,7 +40,29 @@ DEMO_PATIENTS = (
      "timezone": "America/Chicago", "consent": {"sms": True, "voice": True}},
     {"first_name": "Sam", "last_name": "Okafor", "phone": "+13125550144", "language": "en",
      "timezone": "America/New_York", "consent": {"sms": True, "voice": False}},
+    {"first_name": "Jordan", "last_name": "Lee", "phone": "+13125550145", "language": "en",
+     "timezone": "America/Chicago", "consent": {"sms": True, "voice": True}},
+    {"first_name": "Maya", "last_name": "Patel", "phone": "+13125550146", "language": "en",
+     "timezone": "America/Chicago", "consent": {"sms": True, "voice": True}},
+    {"first_name": "Carlos", "last_name": "Gómez", "phone": "+13125550147", "language": "es",
+     "timezone": "America/Chicago", "consent": {"sms": True, "voice": True}},
+    {"first_name": "Priya", "last_name": "Shah", "phone": "+13125550148", "language": "en",
+     "timezone": "America/Chicago", "consent": {"sms": True, "voice": False}},
+    {"first_name": "Dana", "last_name": "Brooks", "phone": "+13125550149", "language": "en",
+     "timezone": "America/Chicago", "consent": {"sms": True, "voice": True}},
+    {"first_name": "Terry", "last_name": "Nguyen", "phone": "+13125550150", "language": "en",
+     "timezone": "America/Chicago", "consent": {"sms": True, "voice": True}},
 )
+# PHQ-9 totals recorded at the clinic, as (weeks since enrolling, total), and how long ago they enrolled:
+# together they put each patient in one treat-to-target status on the caseload.
+SCORE_HISTORIES = {
+    "Jordan": (12, ((0, 17), (6, 9), (11, 4))),  # remission
+    "Maya": (8, ((0, 20), (4, 14), (7, 9))),  # response
+    "Carlos": (11, ((0, 19), (5, 17), (10, 15))),  # not improving by the target week
+    "Priya": (6, ((0, 16), (3, 13), (5, 11))),  # partial response
+    "Dana": (9, ((0, 14), (3, 12))),  # no score in the last four weeks
+    "Terry": (3, ((0, 15), (2, 13))),  # in treatment
+}
 
 
 def _local(days_ahead: int, hour: int, minute: int, zone: str, now: datetime) -> datetime:
@@ -51,6 +75,8 @@ def _program(session: Session, runtime: Runtime, patient: Patient, now: datetime
     if patient.first_name in ("Alex", "Lucía"):
         enroll(session, patient, instrument="phq9", interval_days=14, now=now)
         yield f"        PHQ-9 every 14 days for {patient.first_name}, the first due now (sent outside quiet hours)"
+    if patient.first_name in SCORE_HISTORIES:
+        yield from _treated(session, runtime, patient, now)
     if patient.first_name in ("Lucía", "Sam"):
         video = patient.first_name == "Sam"
         # The video visit is under way as the demo starts: its link is texted at once, and "call me
@@ -66,6 +92,23 @@ def _program(session: Session, runtime: Runtime, patient: Patient, now: datetime
             yield f"        visit page (join, or 'call me instead'): {visit_link(runtime.settings, appointment)}"
         else:
             yield f"        in-person visit for {patient.first_name} at {starts_at:%Y-%m-%d %H:%M} UTC, reminders 72/24/2 h before"
+
+
+def _treated(session: Session, runtime: Runtime, patient: Patient, now: datetime) -> Iterator[str]:
+    """Enrolled weeks ago, with PHQ-9s recorded at the clinic since; the next check-in is two weeks out."""
+    weeks, history = SCORE_HISTORIES[patient.first_name]
+    enrolled = now - timedelta(weeks=weeks)
+    enroll(session, patient, instrument="phq9", interval_days=14, now=enrolled, start_at=now + timedelta(days=14))
+    for week, total in history:
+        record_external(session, runtime.settings, patient, instrument="phq9", answers=_phq9_totalling(total),
+                        completed_at=enrolled + timedelta(weeks=week, hours=1), source="clinic", now=now)
+    yield (f"        PHQ-9 every 14 days for {patient.first_name}, enrolled {weeks} weeks ago, scores "
+           + ", ".join(str(total) for _week, total in history))
+
+
+def _phq9_totalling(total: int) -> list[int]:
+    """Nine answers adding up to `total`, the self-harm item always 0."""
+    return [min(3, max(0, total - 3 * item)) for item in range(8)] + [0]
 
 
 def seed(runtime: Runtime) -> Iterator[str]:

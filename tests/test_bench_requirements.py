@@ -16,3 +16,11 @@ def test_webhook_benchmark_without_wrk_says_how_to_install_it():
                             capture_output=True, text=True, timeout=60)
     assert result.returncode != 0
     assert result.stderr.strip() == "this benchmark needs the wrk load generator: apt-get install wrk"
+
+
+def test_the_caseload_benchmark_runs_on_a_small_clinic():
+    result = subprocess.run([sys.executable, "-m", "bench.caseload", "--backend", "sqlite", "--patients", "300",
+                             "--samples", "4"], cwd=ROOT, capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0, result.stderr
+    lines = result.stdout.splitlines()
+    assert [line.split()[3:5] for line in lines[1:]] == [["caseload", "page"], ["metrics", "quarter"]]

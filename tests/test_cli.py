@@ -118,7 +118,7 @@ def test_seed_demo_is_idempotent(database_url, runtime):
     second = engage(["seed-demo"], database_url)
     assert first.returncode == 0 and second.returncode == 0, first.stderr + second.stderr
     with runtime.engine.connect() as conn:
-        assert conn.execute(text("SELECT count(*) FROM patients")).scalar() == 3
+        assert conn.execute(text("SELECT count(*) FROM patients")).scalar() == 9
         assert conn.execute(text("SELECT count(*) FROM staff_users")).scalar() == 3
     assert "patient" in first.stdout and "patient" not in second.stdout
 

@@ -44,3 +44,24 @@ def test_bad_numbers_and_zones_are_named():
         load_settings({"ENGAGE_URGENT_ACK_MINUTES": "soon"})
     with pytest.raises(ConfigError, match="ENGAGE_TIMEZONE"):
         load_settings({"ENGAGE_TIMEZONE": "Chicago"})
+
+
+def test_the_treat_to_target_week_and_thresholds_are_read_from_the_environment():
+    settings = load_settings({"ENGAGE_TARGET_WEEK": "12", "ENGAGE_RESPONSE_PERCENT": "40",
+                              "ENGAGE_PARTIAL_RESPONSE_PERCENT": "20", "ENGAGE_REMISSION_BELOW": "4",
+                              "ENGAGE_NOT_IMPROVING_SCORE": "15", "ENGAGE_RECENT_SCORE_WEEKS": "6"})
+    assert (settings.target_week, settings.response_percent, settings.partial_response_percent,
+            settings.remission_below, settings.not_improving_score, settings.recent_score_weeks) == (
+        12, 40, 20, 4, 15, 6)
+
+
+@pytest.mark.parametrize("override, named", [
+    ({"ENGAGE_TARGET_WEEK": "0"}, "ENGAGE_TARGET_WEEK"),
+    ({"ENGAGE_TARGET_WEEK": "ten"}, "ENGAGE_TARGET_WEEK"),
+    ({"ENGAGE_PARTIAL_RESPONSE_PERCENT": "60"}, "ENGAGE_PARTIAL_RESPONSE_PERCENT"),
+    ({"ENGAGE_RESPONSE_PERCENT": "150"}, "ENGAGE_RESPONSE_PERCENT"),
+    ({"ENGAGE_REMISSION_BELOW": "12"}, "ENGAGE_REMISSION_BELOW"),
+])
+def test_treat_to_target_settings_that_make_no_sense_are_refused(override, named):
+    with pytest.raises(ConfigError, match=named):
+        load_settings(override)

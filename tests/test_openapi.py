@@ -4,6 +4,8 @@ from __future__ import annotations
 import pytest
 
 ERROR = {"$ref": "#/components/schemas/Error"}
+OPERATION_OUTCOME = {"$ref": "#/components/schemas/OperationOutcome"}
+FHIR_JSON = "application/fhir+json"
 
 
 @pytest.fixture
@@ -24,6 +26,9 @@ def test_every_path_parameter_is_declared_as_an_id(document):
         assert set(declared) == named, name
         for parameter in declared.values():
             assert parameter["required"] is True
+            if parameter["name"] == "instrument":  # FHIR's Questionnaire/<instrument>
+                assert parameter["schema"] == {"type": "string", "enum": ["phq9", "gad7", "phq2", "gad2"]}
+                continue
             assert parameter["schema"] == {"type": "integer", "minimum": 1, "maximum": 2**31 - 1}, name
 
 
@@ -39,10 +44,13 @@ def test_every_operation_declares_its_errors_with_the_error_shape(document):
         assert "401" in responses, name
         if "{" in path:
             assert "404" in responses, name
+        fhir = path.startswith("/api/v1/fhir/")
         if "requestBody" in operation or any(p["in"] == "query" for p in operation.get("parameters", [])):
-            assert "422" in responses, name
+            assert ("400" if fhir else "422") in responses, name
         for status, response in responses.items():
-            if int(status) >= 400:
+            if int(status) >= 400 and fhir:
+                assert response["content"][FHIR_JSON]["schema"] == OPERATION_OUTCOME, (name, status)
+            elif int(status) >= 400:
                 assert response["content"]["application/json"]["schema"] == ERROR, (name, status)
     error = document["components"]["schemas"]["Error"]
     assert set(error["required"]) == {"error", "message"} and "fields" in error["properties"]

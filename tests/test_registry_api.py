@@ -6,6 +6,7 @@ from datetime import datetime, timedelta, timezone
 import pytest
 
 from tests.phone import Phone
+from tests.test_caseload import in_treatment
 
 
 def _outcome(client, headers, patient_id, answers, days_ago, instrument="phq9", source="clinic"):
@@ -14,8 +15,9 @@ def _outcome(client, headers, patient_id, answers, days_ago, instrument="phq9", 
                        json={"instrument": instrument, "answers": answers, "completed_at": when, "source": source})
 
 
-def test_outcomes_show_change_from_the_first_score(client, auth, factory):
+def test_outcomes_show_change_from_the_first_score_in_the_episode(client, auth, factory, runtime):
     patient, headers = factory.patient(), auth()
+    in_treatment(client, headers, runtime, patient, weeks_ago=10)
     assert _outcome(client, headers, patient.id, [2, 2, 2, 2, 2, 2, 2, 2, 0], 60).status_code == 201
     assert _outcome(client, headers, patient.id, [1, 1, 1, 1, 1, 1, 1, 1, 0], 30).status_code == 201
     assert _outcome(client, headers, patient.id, [1, 1, 1, 0, 0, 0, 0, 0, 0, 1], 1).status_code == 201

@@ -48,14 +48,15 @@ def list_checkins(patient_id: int) -> list[CheckIn]:
 @bp.get("/patients/<int:patient_id>/outcomes")
 @endpoint(Permission.READ_PATIENTS, answer=_outcome, audit=Audit("list", "outcome"))
 def list_outcomes(patient_id: int) -> list[outcomes.OutcomeView]:
-    """Scored results over time, oldest first, with change from the first (baseline) result.
+    """Scored results over time, oldest first, each with its episode of care and its change from the
+    episode's baseline (the first score on that instrument in the episode; none outside an episode).
     ---
     get:
       tags: [outcomes]
       responses:
         200: {content: {application/json: {schema: {type: object, properties: {data: {type: array, items: OutcomeSchema}}}}}}
     """
-    return outcomes.with_change_from_baseline(outcomes.list_outcomes(db(), get_patient(db(), patient_id).id))
+    return outcomes.outcomes_over_time(db(), get_patient(db(), patient_id).id)
 
 
 @bp.post("/patients/<int:patient_id>/outcomes")

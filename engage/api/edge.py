@@ -84,7 +84,8 @@ class Audit:
 
 def endpoint(permission: Permission, *, body: Schema | None = None, optional_body: bool = False,
              query: Schema | None = None, answer: Schema | None = None, status: int = 200,
-             audit: Audit | None = None, location: Callable[[Any], str] | None = None) -> Callable:
+             audit: Audit | None = None, location: Callable[[Any], str] | None = None,
+             media_type: str = "application/json") -> Callable:
     """Every registry view is declared here, so the view itself is only the call it makes: the role is
     checked first, then the body (`body`) and query string (`query`) are parsed and handed to the view
     by those names; what it returns is written to the access log (`audit`) and answered through
@@ -112,7 +113,7 @@ def endpoint(permission: Permission, *, body: Schema | None = None, optional_bod
                 declared.record(result, path, inputs.get("body"))
             response = jsonify({"data": answer.dump(result, many=True)} if isinstance(result, list)
                                else answer.dump(result))
-            response.status_code = answered_status
+            response.status_code, response.mimetype = answered_status, media_type
             if location is not None:
                 response.headers["Location"] = location(result)
             db().commit()

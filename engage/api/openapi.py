@@ -25,7 +25,7 @@ contain NUL characters, and times are accepted between 1900 and 2200 (UTC)."""
 
 _ARGUMENT = re.compile(r"<(?:[^<>:]+:)?([^<>]+)>")
 _ERRORS = {
-    400: "The body is not a JSON object",
+    400: "The body is not a JSON object (on /fhir: a bad search parameter)",
     401: "No bearer token, or one that is unknown or revoked",
     403: "The token's role may not do this",
     404: "No such resource (or an id out of range)",
@@ -40,6 +40,23 @@ class ErrorSchema(Schema):
     message = fields.String(required=True)
     named_fields = fields.Dict(data_key="fields", keys=fields.String(), metadata={
         "description": "Each invalid field with its reasons (a list, or an object for nested fields)"})
+
+
+FHIR_PREFIX = "/api/v1/fhir/"
+OPERATION_OUTCOME = {
+    "type": "object", "required": ["resourceType", "issue"],
+    "description": "FHIR R4 OperationOutcome: what the /fhir endpoints answer for every error",
+    "properties": {"resourceType": {"type": "string", "enum": ["OperationOutcome"]},
+                   "issue": {"type": "array", "items": {"type": "object", "properties": {
+                       "severity": {"type": "string"}, "code": {"type": "string"},
+                       "diagnostics": {"type": "string"}}}}},
+}
+
+
+def _error_content(rule) -> dict:
+    if rule.rule.startswith(FHIR_PREFIX):
+        return {"application/fhir+json": {"schema": {"$ref": "#/components/schemas/OperationOutcome"}}}
+    return {"application/json": {"schema": "ErrorSchema"}}
 
 
 def _path_for(rule) -> str:
@@ -62,7 +79,8 @@ def _errors_answered(operation: dict, rule, permission) -> list[int]:
     if rule.arguments:
         answered.append(404)
     if body is not None or any(p.get("in") == "query" for p in operation.get("parameters", [])):
-        answered.append(422)
+        # FHIR answers a bad search parameter 400, as its clients expect.
+        answered.append(400 if rule.rule.startswith(FHIR_PREFIX) else 422)
     return answered
 
 
@@ -85,7 +103,7 @@ def _complete(operation: dict, rule, permission) -> None:
     for status, response in responses.items():
         response.setdefault("description", _ERRORS.get(int(status), "Done"))
         if int(status) >= 400:
-            response["content"] = {"application/json": {"schema": "ErrorSchema"}}
+            response["content"] = _error_content(rule)
     operation.setdefault("security", [{"bearer": []}])
 
 
@@ -95,11 +113,14 @@ def build_spec(app) -> dict:
         plugins=[MarshmallowPlugin()], info={"description": DESCRIPTION},
     )
     spec.components.security_scheme("bearer", {"type": "http", "scheme": "bearer"})
+    spec.components.schema("OperationOutcome", OPERATION_OUTCOME)
     for rule in sorted(app.url_map.iter_rules(), key=lambda r: r.rule):
         if not rule.rule.startswith("/api/v1/") or rule.endpoint.endswith(".openapi"):
             continue
         view = app.view_functions[rule.endpoint]
         operations = load_operations_from_docstring(view.__doc__ or "")
+        if not operations:  # a catch-all that only answers "not found"
+            continue
         for operation in operations.values():
             _complete(operation, rule, getattr(view, "permission", None))
         spec.path(path=_path_for(rule), operations=operations)

@@ -10,8 +10,9 @@ from engage.bounds import Id
 from engage.db import utcnow
 from engage.enums import CaseloadStatus, DischargeReason
 from engage.patients.service import get_patient
-from engage.registry import episodes
+from engage.checkins import enrollments
 from engage.checkins.caseload import SORTS, caseload
+from engage.registry import episodes
 from engage.web import db, runtime
 
 bp = Blueprint("registry", __name__)
@@ -100,7 +101,8 @@ def list_episodes(patient_id: int):
 @bp.post("/patients/<int:patient_id>/episodes/<int:episode_id>/discharge")
 @endpoint(Permission.WRITE_PATIENTS, body=DischargeSchema(), answer=_episode, audit=Audit("discharge", "episode"))
 def discharge(patient_id: int, episode_id: int, body: dict):
-    """Close an episode: remission held, moved on, or lost to follow-up.
+    """Close an episode: remission held, moved on, or lost to follow-up. Every enrollment of the
+    patient's ends with it: no further check-in is scheduled.
     ---
     post:
       tags: [registry]
@@ -109,4 +111,4 @@ def discharge(patient_id: int, episode_id: int, body: dict):
         200: {content: {application/json: {schema: EpisodeSchema}}}
         409: {description: The episode is already closed}
     """
-    return episodes.discharge(db(), get_patient(db(), patient_id).id, episode_id, body["reason"], utcnow())
+    return enrollments.discharge(db(), get_patient(db(), patient_id).id, episode_id, body["reason"], utcnow())

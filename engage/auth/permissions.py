@@ -16,6 +16,7 @@ class Permission(StrEnum):
     MANAGE_STAFF = "manage_staff"
     USE_WORKSPACE = "use_workspace"
     ACT_IN_WORKSPACE = "act_in_workspace"
+    READ_METRICS = "read_metrics"
 
 
 _ALL = frozenset(Role)
@@ -34,6 +35,8 @@ GRANTS: dict[Permission, frozenset[Role]] = {
     Permission.USE_WORKSPACE: _ALL - {Role.INTEGRATION},
     # In the workspace consultants and clinicians read; those who work the queue act.
     Permission.ACT_IN_WORKSPACE: frozenset({Role.ADMIN, Role.CARE_MANAGER}),
+    # Program measures are for the care team and its leads; an integration reads patients' records only.
+    Permission.READ_METRICS: frozenset({Role.ADMIN, Role.CARE_MANAGER, Role.CONSULTANT, Role.CLINICIAN}),
 }
 
 

@@ -1,18 +1,18 @@
 """The caseload: one row per patient in an open episode, with the treat-to-target status (SPEC).
 
-One statement whatever the size of the caseload: baseline and latest scores are each one seek on the
-outcomes (patient, instrument, completed) index, so a patient's long history costs no more than a short
-one, and the status is computed in the database so it can be filtered, sorted and paged there.
+One statement whatever the size of the caseload: baseline and latest scores are kept on the episode as
+results are recorded (engage.registry.episodes.note_score), so a patient's long history costs no more
+than a short one, and the status is computed in the database so it can be filtered, sorted and paged
+there.
 """
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import Select, and_, asc, case, desc, func, literal, or_, select
-from sqlalchemy.orm import Session, aliased
+from sqlalchemy import Select, and_, case, func, literal, or_, select
+from sqlalchemy.orm import Session
 
-from engage.checkins.models import Outcome
 from engage.config import Settings
 from engage.enums import CaseloadStatus, Direction, FlagStatus
 from engage.flags.models import Flag
@@ -65,7 +65,9 @@ def caseload(session: Session, settings: Settings, now: datetime, *, status: Cas
 
 
 def _columns(settings: Settings, now: datetime) -> dict:
-    inner = _episode_facts().subquery()
+    # OFFSET 0 keeps the facts a subquery of their own: folded into this query, each of their lookups
+    # would run again for every place the status and the change name it.
+    inner = _episode_facts().offset(0).subquery()
     c = inner.c
     drop = (c.baseline - c.latest) * 100
 
@@ -92,28 +94,15 @@ def _columns(settings: Settings, now: datetime) -> dict:
 
 
 def _episode_facts() -> Select:
-    baseline, latest = aliased(Outcome), aliased(Outcome)
     return (
         select(Episode.id.label("episode_id"), Episode.patient_id, Patient.first_name, Patient.last_name,
                Episode.instrument,
                func.coalesce(Episode.care_manager_id, Patient.care_manager_id).label("care_manager_id"),
-               Episode.opened_at, baseline.total.label("baseline"), baseline.completed_at.label("baseline_at"),
-               latest.total.label("latest"), latest.completed_at.label("latest_at"),
+               Episode.opened_at, Episode.baseline, Episode.baseline_at, Episode.latest, Episode.latest_at,
                _last_message_at().label("last_message_at"), _open_flags().label("open_flags"))
         .join(Patient, Patient.id == Episode.patient_id)
-        .outerjoin(baseline, baseline.id == _scored(asc))
-        .outerjoin(latest, latest.id == _scored(desc))
         .where(Episode.closed_at.is_(None))
     )
-
-
-def _scored(direction):
-    """The episode's first (asc) or latest (desc) scored result on its instrument."""
-    return (select(Outcome.id)
-            .where(Outcome.patient_id == Episode.patient_id, Outcome.instrument == Episode.instrument,
-                   Outcome.completed_at >= Episode.opened_at, Outcome.total.is_not(None))
-            .order_by(direction(Outcome.completed_at), direction(Outcome.id))
-            .limit(1).correlate(Episode).scalar_subquery())
 
 
 def _last_message_at():

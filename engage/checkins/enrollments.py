@@ -6,13 +6,14 @@ from datetime import datetime, timedelta
 from sqlalchemy import func, literal, select, update
 from sqlalchemy.orm import Session
 
-from engage.checkins.models import CheckIn, Enrollment
+from engage.checkins.models import CheckIn, Enrollment, Outcome
 from engage.checkins.service import checkin_channel
-from engage.enums import Channel, CheckInStatus, ConsentAction, EnrollmentStatus
+from engage.enums import Channel, CheckInStatus, ConsentAction, DischargeReason, EnrollmentStatus
 from engage.errors import Conflict, NotFound
 from engage.instruments import get_instrument
 from engage.patients.models import ConsentEvent, Patient
-from engage.registry.episodes import open_episode
+from engage.registry import episodes
+from engage.registry.models import Episode
 
 OPTED_OUT, UNREACHABLE, INACTIVE = "opted_out", "unreachable", "patient_inactive"
 # A paused enrollment is looked at again this often: a patient who texts START, or whose new number
@@ -33,8 +34,20 @@ def enroll(session: Session, patient: Patient, *, instrument: str, interval_days
                             started_at=now)
     session.add(enrollment)
     session.flush()
-    open_episode(session, patient, instrument, now)
+    _rescore(session, episodes.open_episode(session, patient, instrument, now))
     return enrollment
+
+
+def _rescore(session: Session, episode: Episode) -> None:
+    """The episode's first and latest scores on its instrument, read again: joining an open episode can
+    change what it is measured on (to PHQ-9 once depression is followed too)."""
+    scored = select(Outcome.total, Outcome.completed_at).where(
+        Outcome.patient_id == episode.patient_id, Outcome.instrument == episode.instrument,
+        Outcome.total.is_not(None), Outcome.completed_at >= episode.opened_at)
+    first = session.execute(scored.order_by(Outcome.completed_at, Outcome.id).limit(1)).first()
+    last = session.execute(scored.order_by(Outcome.completed_at.desc(), Outcome.id.desc()).limit(1)).first()
+    episode.baseline, episode.baseline_at = first or (None, None)
+    episode.latest, episode.latest_at = last or (None, None)
 
 
 def list_enrollments(session: Session, patient_id: int) -> list[Enrollment]:
@@ -59,6 +72,17 @@ def end_enrollment(session: Session, enrollment: Enrollment, now: datetime) -> E
                                           CheckIn.status == CheckInStatus.SCHEDULED)
                     .values(status=CheckInStatus.CANCELLED))
     return enrollment
+
+
+def discharge(session: Session, patient_id: int, episode_id: int, reason: DischargeReason,
+              now: datetime) -> Episode:
+    """Leaving treatment ends every enrollment of the patient's, so no further check-in is planned;
+    one already under way may still be finished and is kept."""
+    episode = episodes.discharge(session, patient_id, episode_id, reason, now)
+    for enrollment in session.scalars(select(Enrollment).where(Enrollment.patient_id == patient_id,
+                                                               Enrollment.status != EnrollmentStatus.ENDED)):
+        end_enrollment(session, enrollment, now)
+    return episode
 
 
 def pause_reason(patient: Patient, channel: Channel) -> str | None:

@@ -17,6 +17,8 @@ from engage.flags.service import raise_flag
 from engage.instruments import get_instrument
 from engage.instruments.scoring import score
 from engage.patients.models import Patient
+from engage.registry.episodes import list_episodes, note_score
+from engage.registry.models import Episode
 
 # Clocks at a clinic and at an EHR disagree by a few minutes; a result from later than that is a mistake.
 CLOCK_SKEW = timedelta(minutes=5)
@@ -27,9 +29,11 @@ STEP_UP_WINDOW = timedelta(days=14)
 
 @dataclass(frozen=True)
 class OutcomeView:
-    """An outcome as the registry shows it: with its change from the patient's first total."""
+    """An outcome as the registry shows it: the episode of care it belongs to and its change from that
+    episode's baseline."""
 
     outcome: Outcome
+    episode_id: int | None
     change_from_baseline: int | None
     change_from_baseline_percent: float | None
 
@@ -42,20 +46,34 @@ def list_outcomes(session: Session, patient_id: int) -> list[Outcome]:
                                 .order_by(Outcome.completed_at, Outcome.id)))
 
 
-def with_change_from_baseline(outcomes: list[Outcome]) -> list[OutcomeView]:
-    baselines: dict[str, int] = {}
+def outcomes_over_time(session: Session, patient_id: int) -> list[OutcomeView]:
+    return with_change_from_baseline(list_outcomes(session, patient_id), list_episodes(session, patient_id))
+
+
+def with_change_from_baseline(outcomes: list[Outcome], episodes: list[Episode]) -> list[OutcomeView]:
+    """Change is measured from the first score on the same instrument in the same episode (SPEC
+    "Caseload status"): a new episode starts from a new baseline, and a result taken outside any
+    episode has none."""
+    baselines: dict[tuple[int, str], int] = {}
     views = []
     for outcome in outcomes:
-        if outcome.total is not None:
-            baselines.setdefault(outcome.instrument, outcome.total)
-        baseline = baselines.get(outcome.instrument)
-        if outcome.total is None or baseline is None:
-            views.append(OutcomeView(outcome, None, None))
+        episode = _episode_of(outcome, episodes)
+        if episode is None or outcome.total is None:
+            views.append(OutcomeView(outcome, episode and episode.id, None, None))
             continue
+        baseline = baselines.setdefault((episode.id, outcome.instrument), outcome.total)
         change = outcome.total - baseline
         percent = round(100.0 * change / baseline, 1) if baseline else None
-        views.append(OutcomeView(outcome, change, percent))
+        views.append(OutcomeView(outcome, episode.id, change, percent))
     return views
+
+
+def _episode_of(outcome: Outcome, episodes: list[Episode]) -> Episode | None:
+    for episode in episodes:
+        if episode.opened_at <= outcome.completed_at and (episode.closed_at is None
+                                                          or outcome.completed_at < episode.closed_at):
+            return episode
+    return None
 
 
 def record_external(session: Session, settings: Settings, patient: Patient, *, instrument: str,
@@ -85,6 +103,8 @@ def record_external(session: Session, settings: Settings, patient: Patient, *, i
         if recorded is None:
             raise
         return recorded, False
+    if result.total is not None:
+        note_score(session, patient.id, instrument, result.total, completed_at)
     if result.safety_event:
         raise_flag(session, settings, kind=FlagKind.SUICIDE_RISK, patient_id=patient.id,
                    reason=f"self-harm question above 0 on a {source} administration")

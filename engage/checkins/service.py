@@ -24,6 +24,7 @@ from engage.outbox import quiet_hours
 from engage.outbox.jobs import Job, JobKinds
 from engage.outbox.models import Dispatch
 from engage.patients.models import Patient
+from engage.registry import episodes
 
 START, REMIND, EXPIRE = "checkin_start", "checkin_reminder", "checkin_expire"
 # A check-in by call starts with a call placed; one a call left unfinished goes on by text.
@@ -242,6 +243,8 @@ def _record_outcome(session: Session, checkin: CheckIn, completed_at: datetime) 
         positive_screen=result.positive_screen, source=checkin.channel.value, completed_at=completed_at,
     )
     session.add(outcome)
+    if result.total is not None:
+        episodes.note_score(session, checkin.patient_id, checkin.instrument, result.total, completed_at)
     return outcome
 
 

@@ -16,6 +16,8 @@ class Message(Base):
     __tablename__ = "messages"
     __table_args__ = (
         Index("ix_messages_patient_created", "patient_id", "created_at"),
+        # The caseload's last contact: a patient's latest text in, one seek even among many texts out.
+        Index("ix_messages_patient_direction_created", "patient_id", "direction", "created_at"),
         Index("ix_messages_status_created", "direction", "status", "created_at"),
     )
 

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import or_, select, update
 from sqlalchemy.orm import Session
 
 from engage.enums import DischargeReason
@@ -48,3 +48,17 @@ def discharge(session: Session, patient_id: int, episode_id: int, reason: Discha
         raise Conflict("the episode is already closed")
     episode.closed_at, episode.close_reason = now, reason
     return episode
+
+
+def note_score(session: Session, patient_id: int, instrument: str, total: int, completed_at: datetime) -> None:
+    """A scored result on the open episode's instrument, taken while it was open, becomes its baseline
+    if it is the earliest and its latest score if it is the newest. Each is one conditional UPDATE, so
+    two results recorded at once each win only where they are earlier or later."""
+    this_episode = (Episode.patient_id == patient_id, Episode.closed_at.is_(None), Episode.instrument == instrument,
+                    Episode.opened_at <= completed_at)
+    session.execute(update(Episode).where(*this_episode, or_(Episode.baseline_at.is_(None),
+                                                             Episode.baseline_at > completed_at))
+                    .values(baseline=total, baseline_at=completed_at))
+    session.execute(update(Episode).where(*this_episode, or_(Episode.latest_at.is_(None),
+                                                             Episode.latest_at <= completed_at))
+                    .values(latest=total, latest_at=completed_at))

@@ -11,7 +11,9 @@ from engage.enums import ContactMethod, DischargeReason
 
 class Episode(Base):
     """A patient's time in active treatment: opened by an enrollment, closed on discharge with a reason.
-    Baseline and change are measured on one instrument, PHQ-9 (GAD-7 for anxiety-only care)."""
+    Baseline and change are measured on one instrument, PHQ-9 (GAD-7 for anxiety-only care); the first
+    and the latest score on it are kept here as results are recorded, so the caseload reads one row per
+    patient instead of searching each one's history."""
 
     __tablename__ = "episodes"
     __table_args__ = (Index("ix_episodes_patient_closed", "patient_id", "closed_at"),)
@@ -23,6 +25,10 @@ class Episode(Base):
     opened_at: Mapped[datetime] = mapped_column(default=utcnow)
     closed_at: Mapped[datetime | None]
     close_reason: Mapped[DischargeReason | None]
+    baseline: Mapped[int | None]
+    baseline_at: Mapped[datetime | None]
+    latest: Mapped[int | None]
+    latest_at: Mapped[datetime | None]
 
 
 class Contact(Base):

@@ -27,14 +27,24 @@ from engage.web import db, runtime
 
 
 def _charts(patient_id: int) -> list:
-    views = outcome_service.with_change_from_baseline(outcome_service.list_outcomes(db(), patient_id))
+    views = outcome_service.outcomes_over_time(db(), patient_id)
     charts = []
     for code in dict.fromkeys(view.instrument for view in views if view.total is not None):
         scored = [view for view in views if view.instrument == code and view.total is not None]
         chart = score_chart(get_instrument(code), [(view.completed_at, view.total) for view in scored],
-                            scored[0].total)
+                            _baseline(scored))
         charts.append({"chart": chart, "outcomes": scored})
     return charts
+
+
+def _baseline(scored: list) -> int:
+    """The current episode's baseline: the line the 50 % target is drawn from. Scores taken outside any
+    episode have none, and then the first score stands in."""
+    in_episode = [view for view in scored if view.change_from_baseline is not None]
+    if not in_episode:
+        return scored[0].total
+    latest = in_episode[-1]
+    return latest.total - latest.change_from_baseline
 
 
 @bp.get("/patients/<int:patient_id>")

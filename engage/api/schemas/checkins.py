@@ -67,7 +67,9 @@ class OutcomeSchema(Schema):
     completed_at = fields.DateTime()
     source = fields.String(validate=validate.OneOf([*RECORDED_SOURCES, *Channel]))
     external_id = fields.String(allow_none=True)
-    change_from_baseline = fields.Integer(allow_none=True)
+    episode_id = fields.Integer(allow_none=True, metadata={"description": "The episode of care it was taken in"})
+    change_from_baseline = fields.Integer(allow_none=True, metadata={
+        "description": "From the episode's first score on this instrument; null outside an episode"})
     change_from_baseline_percent = fields.Float(allow_none=True)
 
 
