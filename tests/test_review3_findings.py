@@ -7,10 +7,8 @@ from datetime import timedelta
 import pytest
 
 from engage.db import utcnow
-from engage.flags.models import Flag
 from engage.outbox.models import Message
 from engage.scheduling.tick import tick
-from tests.caller import Caller
 from tests.factories import rows
 from tests.phone import Phone
 from tests.test_tele_visits import book
@@ -19,59 +17,7 @@ from tests.test_voice_fallback import _enroll, _undeliverable
 from tests.workspace_support import csrf_token, flag, person, sign_in
 
 
-@pytest.fixture
-def on_call(factory):
-    return factory.staff("care_manager", phone="+13125550199", on_call=True, name="On Call")
-
-
-def _at_the_crisis_offer(client, auth, factory, twilio, runtime, language="en") -> Caller:
-    """A PHQ-9 by call answered 0 to items 1-8 and 1 to item 9: the caller hears the crisis offer."""
-    patient = factory.patient(first_name="Dana", language=language)
-    start_call(client, auth, patient)
-    phone = caller_for(client, twilio, runtime, patient)
-    phone.ring()
-    phone.answer()
-    phone.press("1")
-    for value in "00000000":
-        phone.press(value)
-    offer = phone.press("1")
-    assert "9 8 8" in offer.text and offer.gather is not None
-    return phone
-
-
 # Calls -----------------------------------------------------------------------------------------------------
-
-
-@pytest.mark.xfail(strict=True, reason="only an exact yes word connects; any other answer ends the call")
-@pytest.mark.parametrize("language, words", [
-    ("en", "yes I need help"), ("en", "help"), ("en", "I want to die"), ("es", "sí, quiero ayuda"),
-])
-def test_asking_for_help_in_other_words_at_the_crisis_offer_connects_to_the_on_call(
-        client, auth, factory, twilio, runtime, on_call, language, words):
-    phone = _at_the_crisis_offer(client, auth, factory, twilio, runtime, language)
-    connecting = phone.say(words)
-    assert connecting.dialled == [on_call.phone]
-
-
-@pytest.mark.xfail(strict=True, reason="silence at the crisis offer ends the call without asking again")
-def test_silence_at_the_crisis_offer_asks_again_before_the_call_ends(client, auth, factory, twilio, runtime,
-                                                                     on_call):
-    phone = _at_the_crisis_offer(client, auth, factory, twilio, runtime)
-    again = phone.silence()
-    assert not again.hangs_up and "press 1 or say yes" in again.text
-
-
-@pytest.mark.xfail(strict=True, reason="the identity prompt hears keys only and never reads crisis wording")
-def test_crisis_words_at_the_identity_prompt_get_crisis_resources(client, auth, factory, twilio, runtime, on_call):
-    patient = factory.patient(first_name="Dana")
-    start_call(client, auth, patient)
-    phone = caller_for(client, twilio, runtime, patient)
-    phone.ring()
-    hello = phone.answer()
-    assert "speech" in hello.gather.get("input")
-    heard = phone.say("I want to kill myself")
-    assert "9 8 8" in heard.text and "Dana" not in heard.text
-    assert [f.kind for f in rows(runtime, Flag)] == ["crisis_language"]
 
 
 @pytest.mark.xfail(strict=True, reason="a call from the patient's number gets the questions without confirming "

@@ -18,6 +18,7 @@ from engage.enums import CallPurpose, CallStatus, CheckInStatus
 from engage.outbox import quiet_hours
 from engage.outbox.models import Call
 from engage.patients.models import Patient
+from engage.voice.calls import UNCONFIRMED_STAGES
 from engage.voice.checkins import call_for_checkin
 
 FINAL = frozenset({CallStatus.COMPLETED, CallStatus.BUSY, CallStatus.NO_ANSWER, CallStatus.FAILED,
@@ -67,7 +68,7 @@ def _after_checkin_call(session: Session, settings: Settings, call: Call, now: d
             call_for_checkin(session, settings, checkin, retry_at(settings, patient, call.attempt, now),
                              attempt=call.attempt + 1)
         return
-    if call.status is CallStatus.COMPLETED and call.answered_at is not None and call.stage != "identity":
+    if call.status is CallStatus.COMPLETED and call.answered_at is not None and call.stage not in UNCONFIRMED_STAGES:
         checkins.continue_by_text(session, settings, checkin, now)
 
 
