@@ -7,13 +7,10 @@ from datetime import timedelta
 import pytest
 
 from engage.db import utcnow
-from engage.outbox.models import Message
 from engage.scheduling.tick import tick
 from tests.factories import rows
-from tests.phone import Phone
 from tests.test_tele_visits import book
 from tests.test_voice_checkins import caller_for, start_call
-from tests.test_voice_fallback import _enroll, _undeliverable
 from tests.workspace_support import csrf_token, flag, person, sign_in
 
 
@@ -34,19 +31,7 @@ def test_a_caller_from_the_patients_number_confirms_who_they_are_before_any_ques
     assert "Question 1" not in next_heard.text and "If you are Dana, please press 1." in next_heard.text
 
 
-# Consent ---------------------------------------------------------------------------------------------------
-
-
-@pytest.mark.xfail(strict=True, reason="error 21610 (the patient unsubscribed) is read as an undeliverable number "
-                                       "and moves check-ins onto calls")
-def test_a_carrier_opt_out_does_not_turn_texts_into_calls(client, auth, factory, twilio, runtime):
-    patient = factory.patient()
-    _enroll(client, auth, patient)
-    Phone(client, twilio, runtime, patient.phone).deliveries()
-    first = rows(runtime, Message, Message.to_number == patient.phone)[0]
-    _undeliverable(client, twilio, runtime, first, 21610)
-    shown = client.get(f"/api/v1/patients/{patient.id}", headers=auth()).json
-    assert shown["channel"] == "sms" and shown["switched_to_calls"] is None
+# Visits -----------------------------------------------------------------------------------------------------
 
 
 @pytest.mark.xfail(strict=True, reason="an audio-only visit calls the patient without consent to calls")
