@@ -51,6 +51,17 @@ def test_signing_in_opens_the_queue_and_signing_out_ends_the_session(client, man
     assert client.get("/").status_code == 302
 
 
+def test_signing_out_ends_the_session_even_for_a_copy_of_its_cookie(client, manager):
+    assert sign_in(client, manager.email).status_code == 303
+    copied = client.get_cookie("session").value
+    assert _post(client, "/logout", {}).status_code == 303
+    client.set_cookie("session", copied)
+    assert client.get("/").status_code == 302
+    assert client.get("/queue/rows", headers={"X-Requested-With": "fetch"}).status_code == 401
+    # Signing in again opens a new session that works.
+    assert sign_in(client, manager.email).status_code == 303 and client.get("/").status_code == 200
+
+
 def test_the_session_cookie_is_httponly_and_samesite_lax(client, manager):
     cookie = sign_in(client, manager.email).headers["Set-Cookie"]
     assert "HttpOnly" in cookie and "SameSite=Lax" in cookie and "Secure" not in cookie
