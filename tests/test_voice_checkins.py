@@ -8,9 +8,11 @@ from engage.enums import CheckInStatus
 from engage.flags.models import Flag
 from engage.outbox.models import Call
 from engage.voice.models import VoiceStep
-from tests.caller import Caller
+from tests.caller import Caller, Heard
 from tests.factories import rows
 from tests.phone import Phone
+from tests.twilio_loopback import AUTH_TOKEN
+from tests.twilio_signing import post_signed_url
 
 
 @pytest.fixture
@@ -367,6 +369,28 @@ def test_an_unsigned_voice_webhook_is_refused_and_stores_nothing(client, runtime
     step = client.post("/webhooks/twilio/voice/items-1", data={"CallSid": "CA" + "1" * 32, "Digits": "1"})
     assert step.status_code == 403
     assert rows(runtime, VoiceStep) == [] and rows(runtime, Call) == []
+
+
+def test_our_call_posted_with_another_calls_sid_hears_goodbye_and_changes_nothing(client, auth, factory, twilio,
+                                                                                  runtime):
+    patient = factory.patient(first_name="Dana")
+    start_call(client, auth, patient)
+    phone = caller_for(client, twilio, runtime, patient)
+    phone.ring()
+    url, params = twilio.answer_call(phone.sid)
+    foreign = post_signed_url(client, AUTH_TOKEN, url, {**params, "CallSid": "CA" + "9" * 32})
+    assert foreign.status_code == 200 and foreign.mimetype == "application/xml"
+    heard = Heard(foreign.data)
+    assert heard.hangs_up and heard.gather is None and "Dana" not in heard.text
+    call, = rows(runtime, Call)
+    assert (call.call_sid, call.stage, call.answered_at) == (phone.sid, "answer", None)
+    assert rows(runtime, VoiceStep) == []
+    report = twilio.status_callback(phone.sid, "completed")[1]
+    status_url = twilio.find(phone.sid).status_callback
+    assert post_signed_url(client, AUTH_TOKEN, status_url, {**report, "CallSid": "CA" + "9" * 32}).status_code == 204
+    assert rows(runtime, Call)[0].status != "completed"
+    # The call itself is answered as ever.
+    assert "If you are Dana, please press 1." in phone.answer().text
 
 
 def test_each_retry_waits_twice_as_long_as_the_one_before(factory, runtime, session):

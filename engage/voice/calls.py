@@ -110,6 +110,19 @@ def _fault(runtime: Runtime, request: CallRequest, step: str) -> str:
     return render([Goodbye()], _voice(runtime.settings, "en"))
 
 
+def foreign_step(runtime: Runtime, request: CallRequest) -> str | None:
+    """A goodbye for a post naming one of our calls (?c=) with another call's CallSid, storing and changing
+    nothing: each call is answered for its own CallSid only. None for any other post."""
+    if request.call_id is None:
+        return None
+    with runtime.sessions() as session:
+        stored = session.scalar(select(Call.call_sid).where(Call.id == request.call_id))
+    if stored is None or stored == request.call_sid:
+        return None
+    log.warning("a voice webhook for call %s came with another call's CallSid; refused", request.call_id)
+    return render([Goodbye()], _voice(runtime.settings, "en"))
+
+
 def _call_for(session: Session, settings: Settings, request: CallRequest, step: str) -> Call | None:
     """The call's row, locked so its steps are taken one at a time; an inbound call gets one on answer."""
     call = None

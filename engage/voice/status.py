@@ -53,6 +53,8 @@ def _find(session: Session, sid: str, call_id: int | None) -> Call | None:
     call = session.scalar(select(Call).where(Call.call_sid == sid).with_for_update())
     if call is None and call_id is not None:
         call = session.get(Call, call_id, with_for_update=True)
+        if call is not None and call.call_sid not in (None, sid):
+            return None  # another call's report, addressed to this one: it says nothing about this call
         if call is not None and call.call_sid is None:
             call.call_sid = sid
     return call
