@@ -263,6 +263,24 @@ def test_the_caseload_csv_is_logged_as_an_export(signed_in, runtime):
     assert [e.action for e in rows(runtime, AuditEvent) if e.resource == "caseload"] == ["export"]
 
 
+@pytest.mark.parametrize("name", ["\t=1+1", "\r=1+1"])
+def test_a_name_that_a_spreadsheet_would_run_after_a_tab_or_return_is_exported_as_text(signed_in, auth, factory,
+                                                                                       name):
+    # The API refuses such a name now; one stored before, or by another way in, is still exported safely.
+    patient = factory.patient(first_name=name)
+    assert signed_in.post(f"/api/v1/patients/{patient.id}/enrollments", headers=auth(),
+                          json={"instrument": "phq9", "interval_days": 14}).status_code == 201
+    exported = signed_in.get("/caseload.csv").text
+    assert "'" + name in exported and f",{name}," not in exported
+
+
+@pytest.mark.parametrize("back", ["/\t/evil.example", "/\n/evil.example", "/\r\n/evil.example"])
+def test_a_back_field_with_a_tab_or_newline_returns_to_the_queue(signed_in, factory, runtime, back):
+    raised = flag(runtime, factory.patient().id, "Patient texted")
+    response = _post(signed_in, f"/flags/{raised.id}/acknowledge", {"back": back})
+    assert response.status_code == 303 and response.location == "/"
+
+
 def test_an_id_no_row_can_have_is_a_404_not_a_crash(signed_in):
     assert signed_in.get("/patients/99999999999").status_code == 404
     assert signed_in.get("/patients/12345").status_code == 404
