@@ -187,6 +187,15 @@ def test_a_clear_no_at_the_crisis_offer_goes_on_with_the_check_in(client, auth, 
     assert outcome.total == 1
 
 
+def test_a_no_with_negated_crisis_wording_goes_on_and_is_flagged_for_review(client, auth, factory, twilio, runtime,
+                                                                             on_call):
+    phone = at_the_crisis_offer(client, auth, factory, twilio, runtime)
+    going_on = phone.say("no, I don't want to die")
+    assert going_on.dialled == [] and going_on.hangs_up
+    assert sorted((f.kind, f.priority) for f in rows(runtime, Flag)) == [
+        ("crisis_language", "high"), ("suicide_risk", "urgent")]
+
+
 def test_silence_at_the_crisis_offer_asks_again_then_connects_and_the_check_in_is_kept(client, auth, factory,
                                                                                         twilio, runtime, on_call):
     phone = at_the_crisis_offer(client, auth, factory, twilio, runtime)
@@ -223,6 +232,20 @@ def test_crisis_words_at_the_identity_prompt_get_crisis_resources_naming_nobody(
     assert connecting.dialled == [on_call.phone]
     back = phone.dial_ended("completed")
     assert "If you are Dana, please press 1." in back.text and "Question" not in back.text
+
+
+def test_uncertain_crisis_words_at_the_identity_prompt_are_flagged_for_review(client, auth, factory, twilio,
+                                                                              runtime):
+    patient = factory.patient(first_name="Dana")
+    start_call(client, auth, patient)
+    phone = caller_for(client, twilio, runtime, patient)
+    phone.ring()
+    phone.answer()
+    goodbye = phone.say("I'm not suicidal")
+    assert "Our number is 3 1 2, 5 5 5, 0 1 0 0." in goodbye.text and "Dana" not in goodbye.text
+    flag, = rows(runtime, Flag)
+    assert (flag.kind, flag.priority, flag.patient_id) == ("crisis_language", "high", patient.id)
+    assert "before the caller said who they are" in flag.reason
 
 
 def test_going_on_after_crisis_words_at_the_identity_prompt_asks_who_is_calling_first(client, auth, factory, twilio,

@@ -268,10 +268,11 @@ def _crisis_words(ctx: _Context, checkin_id: int | None) -> CrisisLevel:
 
 def _wants_connection(ctx: _Context) -> bool:
     """Only a clear no (key 2, or words of no and none of yes) goes on: at a crisis offer an unclear
-    answer, a plea for help or crisis wording is a reason to put a person on the line."""
+    answer, a plea for help or crisis wording is a reason to put a person on the line. Negated or
+    uncertain crisis wording ("no, I don't want to die") is flagged for review and read for its no."""
     if ctx.request.digits:
         return ctx.request.digits != "2"
-    if _crisis_words(ctx, ctx.call.checkin_id) is not CrisisLevel.NONE:
+    if _crisis_words(ctx, ctx.call.checkin_id) is CrisisLevel.URGENT:
         return True
     spoken = f" {normalise(ctx.request.speech)} "
     return _says_any(spoken, yes_words(ctx.language)) or not _says_any(spoken, no_words(ctx.language))
