@@ -7,6 +7,7 @@ Each answer's <Gather> posts to the step `<stage>-<turn>`; the call's row says w
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -291,7 +292,7 @@ def _identity_crisis(ctx: _Context) -> Outcome:
     return _crisis_answer(ctx, "identitycrisis", "identitydial", _identity_again)
 
 
-def _crisis_answer(ctx: _Context, stage: str, dial_stage: str, go_on) -> Outcome:
+def _crisis_answer(ctx: _Context, stage: str, dial_stage: str, go_on: Callable[[_Context], Outcome]) -> Outcome:
     """The answer to the offer of a person: silence hears the offer once more, and a second silence
     is connected, since someone who cannot answer may be the one most in need."""
     if not ctx.request.reply and not ctx.call.repeats:
@@ -315,7 +316,7 @@ def _identity_dialled(ctx: _Context) -> Outcome:
     return _after_dial(ctx, _identity_again)
 
 
-def _after_dial(ctx: _Context, go_on) -> Outcome:
+def _after_dial(ctx: _Context, go_on: Callable[[_Context], Outcome]) -> Outcome:
     if ctx.request.dial_status != "completed":
         return [ConnectLifeline()], DONE
     return go_on(ctx)
