@@ -5,6 +5,7 @@ instant between 1900 and 2200, a text fits its column, a time zone is one the se
 """
 from __future__ import annotations
 
+import unicodedata
 from datetime import datetime, timezone
 from functools import lru_cache
 from zoneinfo import available_timezones
@@ -27,6 +28,21 @@ def Id(**kwargs) -> fields.Integer:
 
 def Text(max_length: int, min_length: int = 0, **kwargs) -> fields.String:
     return fields.String(validate=validate.Length(min=min_length, max=max_length), **kwargs)
+
+
+# Tabs, line breaks and other control characters: no name has them, and a spreadsheet or a screen
+# reading a name with one in it may be told to do something else.
+CONTROL_CATEGORIES = frozenset({"Cc", "Zl", "Zp"})
+
+
+def _check_no_control_characters(value: str) -> None:
+    if any(unicodedata.category(ch) in CONTROL_CATEGORIES for ch in value):
+        raise ValidationError("Must not contain tabs, line breaks or other control characters.")
+
+
+def Name(max_length: int, **kwargs) -> fields.String:
+    """A person's name: one line of text that fits its column."""
+    return fields.String(validate=[validate.Length(min=1, max=max_length), _check_no_control_characters], **kwargs)
 
 
 class Moment(fields.AwareDateTime):

@@ -100,4 +100,6 @@ EXTREMELY_DIFFICULT_ALSO = N_("extremely|extremely hard")
 # Translators: the numbers 0, 1, 2 and 3 as words, in that order, separated by "|" (spoken answers).
 NUMBER_WORDS = N_("zero|one|two|three")
 # Translators: ways to say yes on the phone, separated by "|" (a caller asking to be connected).
-YES_WORDS = N_("yes|yeah|yes please|connect me|please")
+YES_WORDS = N_("yes|yeah|yes please|connect me|please|help|okay|ok|sure")
+# Translators: ways to say no on the phone, separated by "|" (a caller who would rather go on).
+NO_WORDS = N_("no|nope|no thanks|not now|go on|continue")

@@ -181,3 +181,17 @@ def test_a_care_manager_must_be_an_active_care_manager(client, auth, factory):
                             headers=headers)
     assert response.status_code == 422
     assert client.get(f"/api/v1/patients/{created.json['id']}", headers=headers).json["care_manager_id"] == manager.id
+
+
+def test_a_name_with_a_tab_or_line_break_is_422_naming_the_field(client, auth):
+    for field, value in (("first_name", "\t=1+1"), ("last_name", "Rivera\r\n=HYPERLINK(\"x\")"),
+                         ("first_name", "Ana\u2028Lopez")):
+        response = _create(client, auth(), **{field: value})
+        assert response.status_code == 422, (field, value)
+        assert list(response.json["fields"]) == [field]
+    created = _create(client, auth(), first_name="Ana")
+    assert created.status_code == 201
+    changed = client.patch(f"/api/v1/patients/{created.json['id']}", json={"last_name": "Lopez\x0b"},
+                           headers=auth())
+    assert changed.status_code == 422 and list(changed.json["fields"]) == ["last_name"]
+    assert client.get(f"/api/v1/patients/{created.json['id']}", headers=auth()).json["last_name"] == "Hernández"

@@ -325,6 +325,64 @@ def test_audio_fallback_refuses_what_cannot_become_a_call(client, auth, factory)
     assert read(client, auth, ahead["id"])["modality_used"] is None
 
 
+def _calls(twilio) -> list[str]:
+    return [r.to for r in twilio.received if r.kind == "call"]
+
+
+def test_the_clinicians_switch_calls_nobody_when_the_patient_did_not_agree_to_calls(client, auth, factory, twilio,
+                                                                                   runtime):
+    patient, appointment = _visit_under_way(client, auth, factory, consent={"sms": True, "voice": False})
+    response = client.post(f"/api/v1/appointments/{appointment['id']}/audio-fallback", headers=auth("clinician"),
+                           json={"reason": "video_failed"})
+    assert response.status_code == 200, response.json
+    assert response.json["calls_planned"] is False and response.json["modality_used"] is None
+    tick(runtime, utcnow() + timedelta(minutes=1))
+    assert _calls(twilio) == []
+    flag, = rows(runtime, Flag)
+    assert (flag.kind, flag.appointment_id) == ("call_request", appointment["id"])
+    assert "has not agreed to calls" in flag.reason
+
+
+def test_a_no_video_preference_calls_nobody_when_the_patient_did_not_agree_to_calls(client, auth, factory, twilio,
+                                                                                     runtime):
+    patient = factory.patient(no_video=True, consent={"sms": True, "voice": False})
+    starts = utcnow() + timedelta(minutes=1)
+    appointment = book(client, auth, patient, starts)
+    tick(runtime, starts + timedelta(minutes=1))
+    assert _calls(twilio) == []
+    assert [(f.kind, f.appointment_id) for f in rows(runtime, Flag)] == [("call_request", appointment["id"])]
+    assert read(client, auth, appointment["id"])["modality_used"] is None
+
+
+def test_the_patients_own_call_request_is_consent_for_that_call(client, auth, factory, twilio, runtime):
+    patient, appointment = _visit_under_way(client, auth, factory, consent={"sms": True, "voice": False})
+    client.post(f"/api/v1/appointments/{appointment['id']}/audio-fallback", headers=auth("clinician"),
+                json={"reason": "video_failed"})
+    Phone(client, twilio, runtime, patient.phone).text("CALL")
+    tick(runtime, utcnow())
+    assert _calls(twilio) == [CLINICIAN_PHONE, patient.phone]
+    stored = read(client, auth, appointment["id"])
+    assert (stored["modality_used"], stored["fallback_source"]) == ("phone", "text")
+    assert client.get(f"/api/v1/patients/{patient.id}", headers=auth()).json["consent"]["voice"] is False
+
+
+def test_the_clinicians_switch_answers_that_calls_are_planned(client, auth, factory, twilio, runtime):
+    patient, appointment = _visit_under_way(client, auth, factory)
+    response = client.post(f"/api/v1/appointments/{appointment['id']}/audio-fallback", headers=auth("admin"),
+                           json={"reason": "video_failed"})
+    assert response.status_code == 200 and response.json["calls_planned"] is True
+
+
+def test_an_integration_token_may_not_switch_a_visit_to_a_call(client, auth, factory, twilio, runtime):
+    patient, appointment = _visit_under_way(client, auth, factory)
+    response = client.post(f"/api/v1/appointments/{appointment['id']}/audio-fallback", headers=auth("integration"),
+                           json={"reason": "video_failed"})
+    assert response.status_code == 403
+    assert read(client, auth, appointment["id"])["modality_used"] is None
+    tick(runtime, utcnow())
+    assert _calls(twilio) == []
+
+
 def test_visit_webhooks_need_twilios_signature(client, auth, factory, runtime):
     patient, appointment = _visit_under_way(client, auth, factory)
     path = f"/webhooks/twilio/voice/visit/{appointment['id']}/patient"

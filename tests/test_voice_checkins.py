@@ -8,8 +8,11 @@ from engage.enums import CheckInStatus
 from engage.flags.models import Flag
 from engage.outbox.models import Call
 from engage.voice.models import VoiceStep
-from tests.caller import Caller
+from tests.caller import Caller, Heard
 from tests.factories import rows
+from tests.phone import Phone
+from tests.twilio_loopback import AUTH_TOKEN
+from tests.twilio_signing import post_signed_url
 
 
 @pytest.fixture
@@ -48,7 +51,7 @@ def test_whole_phq9_by_keypad(client, auth, factory, twilio, runtime):
     hello = phone.answer()
     assert hello.said == ["Hello. This is Riverside Family Medicine. We are calling for Dana. "
                           "If you are Dana, please press 1."]
-    assert hello.gather.get("input") == "dtmf"
+    assert hello.gather.get("input") == "dtmf speech"
     first = phone.press("1")
     assert "I have 9 short questions" in first.text and "Question 1 of 9." in first.text
     gather = first.gather
@@ -140,6 +143,135 @@ def test_crisis_words_spoken_at_any_question_bring_resources_then_the_same_quest
     assert checkin.current_item == 1
 
 
+def at_the_crisis_offer(client, auth, factory, twilio, runtime, language="en") -> Caller:
+    """A PHQ-9 by call answered 0 to items 1-8 and 1 to item 9: the caller hears the crisis offer."""
+    patient = factory.patient(first_name="Dana", language=language)
+    start_call(client, auth, patient)
+    phone = caller_for(client, twilio, runtime, patient)
+    phone.ring()
+    phone.answer()
+    phone.press("1")
+    for value in "00000000":
+        phone.press(value)
+    offer = phone.press("1")
+    assert "9 8 8" in offer.text and offer.gather is not None
+    return phone
+
+
+@pytest.mark.parametrize("language, words", [
+    ("en", "yes I need help"), ("en", "help"), ("en", "I want to die"), ("en", "um I don't know"),
+    ("es", "sí, quiero ayuda"), ("es", "ayúdeme por favor"),
+])
+def test_anything_but_a_clear_no_at_the_crisis_offer_connects_to_the_on_call(client, auth, factory, twilio, runtime,
+                                                                            on_call, language, words):
+    phone = at_the_crisis_offer(client, auth, factory, twilio, runtime, language)
+    connecting = phone.say(words)
+    assert connecting.dialled == [on_call.phone]
+
+
+def test_crisis_wording_at_the_crisis_offer_is_flagged_as_well_as_connected(client, auth, factory, twilio, runtime,
+                                                                            on_call):
+    phone = at_the_crisis_offer(client, auth, factory, twilio, runtime)
+    assert phone.say("I want to die").dialled == [on_call.phone]
+    assert sorted((f.kind, f.priority) for f in rows(runtime, Flag)) == [
+        ("crisis_language", "urgent"), ("suicide_risk", "urgent")]
+
+
+@pytest.mark.parametrize("language, answer", [("en", "no thanks"), ("es", "no gracias"), ("en", "2")])
+def test_a_clear_no_at_the_crisis_offer_goes_on_with_the_check_in(client, auth, factory, twilio, runtime, on_call,
+                                                                  language, answer):
+    phone = at_the_crisis_offer(client, auth, factory, twilio, runtime, language)
+    going_on = phone.press(answer) if answer.isdigit() else phone.say(answer)
+    assert going_on.dialled == [] and going_on.hangs_up  # item 9 was the last: the closing
+    outcome, = rows(runtime, Outcome)
+    assert outcome.total == 1
+
+
+def test_a_no_with_negated_crisis_wording_goes_on_and_is_flagged_for_review(client, auth, factory, twilio, runtime,
+                                                                             on_call):
+    phone = at_the_crisis_offer(client, auth, factory, twilio, runtime)
+    going_on = phone.say("no, I don't want to die")
+    assert going_on.dialled == [] and going_on.hangs_up
+    assert sorted((f.kind, f.priority) for f in rows(runtime, Flag)) == [
+        ("crisis_language", "high"), ("suicide_risk", "urgent")]
+
+
+def test_silence_at_the_crisis_offer_asks_again_then_connects_and_the_check_in_is_kept(client, auth, factory,
+                                                                                        twilio, runtime, on_call):
+    phone = at_the_crisis_offer(client, auth, factory, twilio, runtime)
+    again = phone.silence()
+    assert not again.hangs_up and again.dial is None and "press 1 or say yes" in again.text
+    connecting = phone.silence()
+    assert connecting.dialled == [on_call.phone] and connecting.dial.get("action")
+    after = phone.dial_ended("completed")
+    assert "Thank you for your answers" in after.text and after.hangs_up
+    outcome, = rows(runtime, Outcome)
+    assert (outcome.total, outcome.safety_event) == (1, True)
+
+
+def test_silence_at_the_crisis_offer_with_nobody_on_call_connects_to_988(client, auth, factory, twilio, runtime):
+    phone = at_the_crisis_offer(client, auth, factory, twilio, runtime)
+    phone.silence()
+    assert phone.silence().dialled == ["988"]
+
+
+def test_crisis_words_at_the_identity_prompt_get_crisis_resources_naming_nobody(client, auth, factory, twilio,
+                                                                                runtime, on_call):
+    patient = factory.patient(first_name="Dana")
+    start_call(client, auth, patient)
+    phone = caller_for(client, twilio, runtime, patient)
+    phone.ring()
+    hello = phone.answer()
+    assert hello.gather.get("input") == "dtmf speech"
+    heard = phone.say("I want to kill myself")
+    assert "9 8 8" in heard.text and "3 1 2, 5 5 5, 0 1 0 0" in heard.text and "Dana" not in heard.text
+    assert "press 1 or say yes" in heard.text and heard.gather is not None
+    flag, = rows(runtime, Flag)
+    assert (flag.kind, flag.priority, flag.patient_id) == ("crisis_language", "urgent", patient.id)
+    connecting = phone.say("yes")
+    assert connecting.dialled == [on_call.phone]
+    back = phone.dial_ended("completed")
+    assert "If you are Dana, please press 1." in back.text and "Question" not in back.text
+
+
+def test_uncertain_crisis_words_at_the_identity_prompt_are_flagged_for_review(client, auth, factory, twilio,
+                                                                              runtime):
+    patient = factory.patient(first_name="Dana")
+    start_call(client, auth, patient)
+    phone = caller_for(client, twilio, runtime, patient)
+    phone.ring()
+    phone.answer()
+    goodbye = phone.say("I'm not suicidal")
+    assert "Our number is 3 1 2, 5 5 5, 0 1 0 0." in goodbye.text and "Dana" not in goodbye.text
+    flag, = rows(runtime, Flag)
+    assert (flag.kind, flag.priority, flag.patient_id) == ("crisis_language", "high", patient.id)
+    assert "before the caller said who they are" in flag.reason
+
+
+def test_going_on_after_crisis_words_at_the_identity_prompt_asks_who_is_calling_first(client, auth, factory, twilio,
+                                                                                      runtime, on_call):
+    patient = factory.patient(first_name="Dana")
+    start_call(client, auth, patient)
+    phone = caller_for(client, twilio, runtime, patient)
+    phone.ring()
+    phone.answer()
+    phone.say("I want to kill myself")
+    who = phone.press("2")
+    assert "If you are Dana, please press 1." in who.text and who.dial is None
+
+
+def test_a_hang_up_at_the_crisis_offer_before_anyone_said_who_they_are_sends_no_questions(client, auth, factory,
+                                                                                          twilio, runtime):
+    patient = factory.patient(first_name="Dana")
+    start_call(client, auth, patient)
+    phone = caller_for(client, twilio, runtime, patient)
+    phone.ring()
+    phone.answer()
+    phone.say("I want to kill myself")
+    phone.hang_up("completed")
+    assert Phone(client, twilio, runtime, patient.phone).deliveries() == []
+
+
 def test_the_same_gather_result_twice_changes_nothing_and_gets_the_same_answer(client, auth, factory, twilio,
                                                                                runtime):
     patient = factory.patient()
@@ -204,8 +336,6 @@ def test_an_answering_machine_gets_the_clinic_name_and_number_only(client, auth,
 
 
 def test_a_hang_up_part_way_goes_on_by_text_from_the_question_it_stopped_at(client, auth, factory, twilio, runtime):
-    from tests.phone import Phone
-
     patient = factory.patient()
     start_call(client, auth, patient)
     phone = caller_for(client, twilio, runtime, patient)
@@ -262,6 +392,28 @@ def test_an_unsigned_voice_webhook_is_refused_and_stores_nothing(client, runtime
     step = client.post("/webhooks/twilio/voice/items-1", data={"CallSid": "CA" + "1" * 32, "Digits": "1"})
     assert step.status_code == 403
     assert rows(runtime, VoiceStep) == [] and rows(runtime, Call) == []
+
+
+def test_our_call_posted_with_another_calls_sid_hears_goodbye_and_changes_nothing(client, auth, factory, twilio,
+                                                                                  runtime):
+    patient = factory.patient(first_name="Dana")
+    start_call(client, auth, patient)
+    phone = caller_for(client, twilio, runtime, patient)
+    phone.ring()
+    url, params = twilio.answer_call(phone.sid)
+    foreign = post_signed_url(client, AUTH_TOKEN, url, {**params, "CallSid": "CA" + "9" * 32})
+    assert foreign.status_code == 200 and foreign.mimetype == "application/xml"
+    heard = Heard(foreign.data)
+    assert heard.hangs_up and heard.gather is None and "Dana" not in heard.text
+    call, = rows(runtime, Call)
+    assert (call.call_sid, call.stage, call.answered_at) == (phone.sid, "answer", None)
+    assert rows(runtime, VoiceStep) == []
+    report = twilio.status_callback(phone.sid, "completed")[1]
+    status_url = twilio.find(phone.sid).status_callback
+    assert post_signed_url(client, AUTH_TOKEN, status_url, {**report, "CallSid": "CA" + "9" * 32}).status_code == 204
+    assert rows(runtime, Call)[0].status != "completed"
+    # The call itself is answered as ever.
+    assert "If you are Dana, please press 1." in phone.answer().text
 
 
 def test_each_retry_waits_twice_as_long_as_the_one_before(factory, runtime, session):

@@ -5,6 +5,7 @@ from datetime import timedelta
 
 from engage.checkins.models import CheckIn
 from engage.outbox.models import Message
+from engage.patients.models import ConsentEvent
 from tests.caller import Caller
 from tests.factories import rows
 from tests.phone import Phone
@@ -51,3 +52,23 @@ def test_without_consent_to_calls_nothing_switches(client, auth, factory, twilio
     _undeliverable(client, twilio, runtime, first, 30006)
     shown = client.get(f"/api/v1/patients/{patient.id}", headers=auth()).json
     assert shown["channel"] == "sms" and shown["switched_to_calls"] is None
+
+
+def test_a_carrier_opt_out_is_the_patients_opt_out_and_never_turns_texts_into_calls(client, auth, factory, twilio,
+                                                                                   runtime):
+    patient = factory.patient(consent={"sms": True, "voice": True})
+    _enroll(client, auth, patient)
+    texted = len(Phone(client, twilio, runtime, patient.phone).deliveries())
+    first = rows(runtime, Message, Message.to_number == patient.phone)[0]
+    _undeliverable(client, twilio, runtime, first, 21610)
+    shown = client.get(f"/api/v1/patients/{patient.id}", headers=auth()).json
+    assert shown["channel"] == "sms" and shown["switched_to_calls"] is None
+    assert shown["consent"] == {"sms": False, "voice": True}
+    revoked = rows(runtime, ConsentEvent, ConsentEvent.patient_id == patient.id)[-1]
+    assert (revoked.channel, revoked.action, revoked.source) == ("sms", "revoked", "carrier")
+    assert "21610" in revoked.detail
+    # The open check-in ends as after STOP, and nothing reaches the patient afterwards by text or by call.
+    assert [c.status for c in rows(runtime, CheckIn)] == ["stopped"]
+    later = rows(runtime, CheckIn)[0].started_at + timedelta(days=8)
+    Caller(client, twilio, runtime, patient.phone).ring(later)
+    assert twilio.calls_to(patient.phone) == [] and len(twilio.sms_to(patient.phone)) == texted

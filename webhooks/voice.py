@@ -6,7 +6,7 @@ import re
 from flask import Response, abort, request
 
 from engage.bounds import MAX_ID
-from engage.voice.calls import ANSWER, CallRequest, take_step
+from engage.voice.calls import ANSWER, CallRequest, foreign_step, take_step
 from engage.web import runtime
 from webhooks import twilio_blueprint as bp
 
@@ -38,7 +38,9 @@ def _call_request() -> CallRequest:
 
 def _answer(step: str) -> Response:
     base_url = runtime().settings.public_url or request.host_url.rstrip("/")
-    return Response(take_step(runtime(), step, _call_request(), base_url), mimetype="application/xml")
+    posted = _call_request()
+    twiml = foreign_step(runtime(), posted) or take_step(runtime(), step, posted, base_url)
+    return Response(twiml, mimetype="application/xml")
 
 
 @bp.post("/voice")

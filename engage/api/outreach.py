@@ -7,8 +7,8 @@ from flask import Blueprint, url_for
 
 from engage.api.edge import Audit, endpoint, parse_query
 from engage.api.schemas.outreach import (
-    AppointmentQuery, AppointmentSchema, AppointmentUpdateSchema, AudioFallbackSchema, CampaignRunSchema,
-    CampaignSchema, NoShowSchema, RunQuery,
+    AppointmentQuery, AppointmentSchema, AppointmentUpdateSchema, AudioFallbackResultSchema, AudioFallbackSchema,
+    CampaignRunSchema, CampaignSchema, NoShowSchema, RunQuery,
 )
 from engage.auth.permissions import Permission
 from engage.db import utcnow
@@ -27,6 +27,17 @@ class NoShow:
 
     appointment: Appointment
     campaign_run_id: int | None
+
+    def __getattr__(self, name):
+        return getattr(self.appointment, name)
+
+
+@dataclass(frozen=True)
+class AudioFallback:
+    """A switch to an audio-only call as the API answers it: whether engage is placing the calls."""
+
+    appointment: Appointment
+    calls_planned: bool
 
     def __getattr__(self, name):
         return getattr(self.appointment, name)
@@ -113,26 +124,28 @@ def mark_no_show(appointment_id: int) -> NoShow:
 
 
 @bp.post("/appointments/<int:appointment_id>/audio-fallback")
-@endpoint(Permission.MANAGE_APPOINTMENTS, body=AudioFallbackSchema(), answer=_appointment,
+@endpoint(Permission.SWITCH_TO_AUDIO, body=AudioFallbackSchema(), answer=AudioFallbackResultSchema(),
           audit=Audit("audio_fallback", "appointment"))
-def audio_fallback(appointment_id: int, body: dict) -> Appointment:
+def audio_fallback(appointment_id: int, body: dict) -> AudioFallback:
     """Switch a video visit to an audio-only call now: engage calls the clinician, then the patient, and
     joins both in one conference. The appointment keeps the modality used (phone), the reason, and when
-    each side joined and left.
+    each side joined and left. A patient who has not agreed to calls is not called: the answer is still
+    200, with calls_planned false, and a call_request flag asks the care team to reach the patient.
     ---
     post:
       tags: [appointments]
       requestBody: {content: {application/json: {schema: AudioFallbackSchema}}}
       responses:
-        200: {content: {application/json: {schema: AppointmentSchema}}}
+        200: {content: {application/json: {schema: AudioFallbackResultSchema}}}
+        403: {description: The role may not switch a visit to a call (integration tokens may not)}
         404: {description: No such appointment}
         409: {description: Not a video visit, the visit is over or closed, or it has no clinician phone to call}
         422: {description: Invalid fields, named in "fields"}
     """
     appointment = appointments.get_appointment(db(), appointment_id)
-    visits.switch_to_audio(db(), runtime().settings, appointment, FallbackReason(body["reason"]),
-                           FallbackSource.CLINICIAN, utcnow(), note=body["note"])
-    return appointment
+    planned = visits.switch_to_audio(db(), runtime().settings, appointment, FallbackReason(body["reason"]),
+                                     FallbackSource.CLINICIAN, utcnow(), note=body["note"])
+    return AudioFallback(appointment, planned is not None)
 
 
 @bp.get("/campaigns")

@@ -20,6 +20,9 @@ class StaffUser(Base):
     on_call: Mapped[bool] = mapped_column(default=False, index=True)
     password_hash: Mapped[str | None] = mapped_column(String(255))
     active: Mapped[bool] = mapped_column(default=True)
+    # Counted up at every sign-out: a workspace session carries the count it began with, so signing out
+    # ends it even for a copy of its cookie.
+    sign_outs: Mapped[int] = mapped_column(default=0, server_default="0")
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     tokens: Mapped[list[ApiToken]] = relationship(back_populates="user")

@@ -11,6 +11,7 @@ class Permission(StrEnum):
     RECORD_OUTCOMES = "record_outcomes"
     WORK_FLAGS = "work_flags"
     MANAGE_APPOINTMENTS = "manage_appointments"
+    SWITCH_TO_AUDIO = "switch_to_audio"
     RUN_CAMPAIGNS = "run_campaigns"
     RELAY_OPT_IN_REQUESTS = "relay_opt_in_requests"
     MANAGE_STAFF = "manage_staff"
@@ -27,6 +28,8 @@ GRANTS: dict[Permission, frozenset[Role]] = {
     Permission.RECORD_OUTCOMES: frozenset({Role.ADMIN, Role.CARE_MANAGER, Role.CLINICIAN, Role.INTEGRATION}),
     Permission.WORK_FLAGS: frozenset({Role.ADMIN, Role.CARE_MANAGER}),
     Permission.MANAGE_APPOINTMENTS: frozenset({Role.ADMIN, Role.CARE_MANAGER, Role.CLINICIAN, Role.INTEGRATION}),
+    # Calling a patient now is a decision about care, made by people who see the visit, not by a feed.
+    Permission.SWITCH_TO_AUDIO: frozenset({Role.ADMIN, Role.CARE_MANAGER, Role.CLINICIAN}),
     Permission.RUN_CAMPAIGNS: frozenset({Role.ADMIN, Role.CARE_MANAGER}),
     # Staff who meet patients hear them ask to be texted again; an integration hears no one.
     Permission.RELAY_OPT_IN_REQUESTS: frozenset({Role.ADMIN, Role.CARE_MANAGER, Role.CLINICIAN}),

@@ -29,6 +29,8 @@ VISIT_CALLS = "visit_calls"
 SIDES = ("clinician", "patient")
 _JOINED = {"clinician": "clinician_joined_at", "patient": "patient_joined_at"}
 _LEFT = {"clinician": "clinician_left_at", "patient": "patient_left_at"}
+# The patient's own request for a call is their consent to that call.
+PATIENT_ASKED = frozenset({FallbackSource.PAGE, FallbackSource.TEXT})
 
 
 def conference_name(appointment: Appointment) -> str:
@@ -44,22 +46,30 @@ def ensure_switchable(appointment: Appointment, now: datetime) -> None:
 
 def switch_to_audio(session: Session, settings: Settings, appointment: Appointment, reason: FallbackReason,
                     source: FallbackSource, now: datetime, note: str | None = None) -> Dispatch | None:
-    """Records the switch and plans the two calls for the visit's time, or now once it has begun.
+    """Records the switch and plans the two calls for the visit's time, or now once it has begun;
+    None when no call is planned.
 
     A patient asking again changes nothing: the calls are planned or under way. A clinician's request
     calls at once (again, if the line dropped), and the clinician's account of why is the one kept.
-    Without a clinician phone nobody can be called: the front desk gets the request instead."""
+    Without a clinician phone nobody can be called: the front desk gets the request instead. A patient
+    who has not agreed to calls is called only on their own request (the page, or a text): otherwise
+    the care team is asked to reach them."""
     ensure_switchable(appointment, now)
     clinician = source is FallbackSource.CLINICIAN
     if clinician and not appointment.clinician_phone:
         raise Conflict("the appointment has no clinician phone to call")
-    first = appointment.fallback_at is None
-    if first or clinician:
+    switched = appointment.modality_used is AppointmentModality.PHONE
+    if clinician or not switched:
         appointment.fallback_reason, appointment.fallback_source = reason.value, source
         appointment.fallback_at = now
     if note:
         appointment.fallback_note = note
-    if not (first or clinician):
+    if switched and not clinician:
+        return None
+    if source not in PATIENT_ASKED and not session.get(Patient, appointment.patient_id).voice_consent:
+        flag_once(session, settings, FlagKind.CALL_REQUEST, appointment,
+                  "the video visit is to be a phone call, and the patient has not agreed to calls: "
+                  "please reach them")
         return None
     appointment.modality_used = AppointmentModality.PHONE
     appointment.conference_name = conference_name(appointment)
@@ -116,7 +126,7 @@ def plan_for_preference(session: Session, settings: Settings, appointment: Appoi
     if appointment.modality is not AppointmentModality.VIDEO or appointment.ends_at <= now:
         return
     if appointment.fallback_at is not None:
-        if appointment.clinician_phone:
+        if appointment.modality_used is AppointmentModality.PHONE and appointment.clinician_phone:
             _plan_calls(session, appointment, max(now, appointment.starts_at))
         return
     if session.get(Patient, appointment.patient_id).no_video:

@@ -22,8 +22,10 @@ from engage.outbox.queue import SEND_MESSAGES
 from engage.outbox.rate_limit import send_limiter
 from engage.patients.consent import OPT_IN_INVITATION, invitation_may_go, invitation_may_leave
 from engage.patients.models import Patient
+from engage.patients.service import record_consent
 from engage.phones import redact
 from engage.runtime import Runtime
+from engage.sms.opt_out import end_texting
 
 log = logging.getLogger(__name__)
 
@@ -31,6 +33,8 @@ log = logging.getLogger(__name__)
 EMERGENCY_KINDS = frozenset({"crisis_resources"})
 # Twilio error codes that mean this number will never take our texts.
 PERMANENT_FAILURES = frozenset({30005, 30006, 21610, 21211, 21614})
+# The patient unsubscribed at the carrier: an opt-out, as STOP is, not a number that cannot take texts.
+CARRIER_OPT_OUT = 21610
 # "Unreachable handset" is usually a phone switched off: only a run of them counts.
 SOFT_FAILURE = 30003
 SOFT_FAILURES_BEFORE_UNREACHABLE = 3
@@ -206,10 +210,17 @@ def _requeue(runtime: Runtime, message_ids: list[int]) -> None:
 
 
 def note_delivery_failure(session: Session, settings: Settings, message: Message, code: int | None) -> None:
-    """A permanent failure (or a run of soft ones) marks the patient unreachable by SMS, once."""
+    """A permanent failure (or a run of soft ones) marks the patient unreachable by SMS, once; a carrier's
+    report that the patient unsubscribed is their opt-out."""
     if message.patient_id is None or message.channel is not Channel.SMS:
         return
     patient = session.get(Patient, message.patient_id)
+    if code == CARRIER_OPT_OUT:
+        # Not a reason to call instead: the patient said no to texts, and calls are another consent.
+        record_consent(session, patient, Channel.SMS, False, "carrier",
+                       detail=f"the carrier reported that the patient unsubscribed (provider error {code})")
+        end_texting(session, patient.id, utcnow())
+        return
     if code == SOFT_FAILURE:
         # Counted in the database: two reports for one patient may be handled at the same moment.
         patient.sms_soft_failures = Patient.sms_soft_failures + 1

@@ -35,6 +35,7 @@ from engage.patients.models import Patient
 from engage.patients.service import record_consent
 from engage.runtime import Runtime
 from engage.sms.keywords import Keyword, is_call_request, is_cancel, keyword_in, words_beside_keyword
+from engage.sms.opt_out import end_texting
 from engage.sms.render import OutText, crisis_resources, render, say
 from messages import sms, supported_languages, translate
 
@@ -338,8 +339,7 @@ def _keyword(session: Session, settings: Settings, patient_id: int, keyword: Key
 
 
 def _opted_out(session: Session, settings: Settings, patient: Patient, text: InboundText, now: datetime) -> None:
-    outreach.stop_campaigns_for_opt_out(session, patient.id, now)
-    checkins.stop_for_opt_out(session, patient.id, now)
+    end_texting(session, patient.id, now)
     if is_cancel(text.readable):
         outreach.note_cancel_reply(session, settings, patient, now)
 

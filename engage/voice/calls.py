@@ -7,6 +7,7 @@ Each answer's <Gather> posts to the step `<stage>-<turn>`; the call's row says w
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -34,7 +35,7 @@ from engage.runtime import Runtime
 from engage.voice.models import VoiceStep
 from engage.voice.render import (
     Connect, ConnectLifeline, CrisisOffer, Goodbye, IdentityCheck, InboundGreeting, InboundOffer, NoShowMessage,
-    NotThePatient, StaffAcknowledged, StaffNotice, Voice, Voicemail, render, yes_words,
+    NotThePatient, StaffAcknowledged, StaffNotice, Voice, Voicemail, no_words, render, yes_words,
 )
 from engage.voice.render import VoiceStep as Said
 
@@ -107,6 +108,19 @@ def _fault(runtime: Runtime, request: CallRequest, step: str) -> str:
                                  reason="a call could not go on; what the caller said is kept")
     except Exception:
         log_failure(log, "voice step %s of call %s could not be kept", step, request.call_sid)
+    return render([Goodbye()], _voice(runtime.settings, "en"))
+
+
+def foreign_step(runtime: Runtime, request: CallRequest) -> str | None:
+    """A goodbye for a post naming one of our calls (?c=) with another call's CallSid, storing and changing
+    nothing: each call is answered for its own CallSid only. None for any other post."""
+    if request.call_id is None:
+        return None
+    with runtime.sessions() as session:
+        stored = session.scalar(select(Call.call_sid).where(Call.id == request.call_id))
+    if stored is None or stored == request.call_sid:
+        return None
+    log.warning("a voice webhook for call %s came with another call's CallSid; refused", request.call_id)
     return render([Goodbye()], _voice(runtime.settings, "en"))
 
 
@@ -198,6 +212,10 @@ def _asked_again(ctx: _Context, step: Said, stage: str) -> Outcome | None:
 
 def _identity(ctx: _Context) -> Outcome:
     if ctx.request.digits != "1":
+        # Whoever answered, crisis words get help at once; the offer names nobody.
+        if _crisis_words(ctx, ctx.call.checkin_id) is CrisisLevel.URGENT:
+            ctx.call.repeats = 0
+            return [CrisisResources(), CrisisOffer()], "identitycrisis"
         return _asked_again(ctx, IdentityCheck(ctx.patient.first_name), "identity") or ([NotThePatient()], DONE)
     ctx.call.repeats = 0
     if ctx.call.purpose is CallPurpose.OUTREACH:
@@ -218,7 +236,7 @@ def _item(ctx: _Context) -> Outcome:
     checkin = ctx.session.get(CheckIn, ctx.call.checkin_id)
     if checkin.status is not CheckInStatus.IN_PROGRESS:
         return [Goodbye()], DONE
-    if _crisis_words(ctx, checkin.id):
+    if _crisis_words(ctx, checkin.id) is CrisisLevel.URGENT:
         # Crisis resources at once; the question is asked again once the caller chooses to go on.
         return [CrisisResources(), CrisisOffer()], "crisis"
     open_checkin = checkins.OpenCheckIn(checkin.id, checkin.instrument, checkin.current_item, checkin.failed_replies)
@@ -231,43 +249,82 @@ def _item(ctx: _Context) -> Outcome:
     return list(steps), DONE if any(isinstance(step, Closing) for step in steps) else "items"
 
 
-def _crisis_words(ctx: _Context, checkin_id: int) -> bool:
-    """Spoken crisis wording at any prompt, read as a text would be: True when it is urgent."""
+def _crisis_words(ctx: _Context, checkin_id: int | None) -> CrisisLevel:
+    """Spoken crisis wording at any prompt, read as a text would be, and flagged for a person."""
     if not ctx.request.speech:
-        return False
+        return CrisisLevel.NONE
     crisis = classify(ctx.request.speech, ctx.language)
     if crisis.level is CrisisLevel.NONE:
-        return False
+        return crisis.level
     urgent = crisis.level is CrisisLevel.URGENT
-    reason = (f'crisis wording on a call: "{crisis.matched}"' if urgent
-              else f'possible crisis wording on a call, for review: "{crisis.matched}"')
+    where = ("on a call, before the caller said who they are" if ctx.call.stage in UNCONFIRMED_STAGES
+             else "on a call")
+    reason = (f'crisis wording {where}: "{crisis.matched}"' if urgent
+              else f'possible crisis wording {where}, for review: "{crisis.matched}"')
     flags.raise_flag(ctx.session, ctx.settings, kind=FlagKind.CRISIS_LANGUAGE, patient_id=ctx.patient.id,
                      checkin_id=checkin_id, reason=reason[:200],
                      priority=FlagPriority.URGENT if urgent else FlagPriority.HIGH)
-    return urgent
+    return crisis.level
 
 
 def _wants_connection(ctx: _Context) -> bool:
+    """Only a clear no (key 2, or words of no and none of yes) goes on: at a crisis offer an unclear
+    answer, a plea for help or crisis wording is a reason to put a person on the line. Negated or
+    uncertain crisis wording ("no, I don't want to die") is flagged for review and read for its no."""
     if ctx.request.digits:
-        return ctx.request.digits == "1"
-    spoken = normalise(ctx.request.speech)
-    return bool(spoken) and spoken in {normalise(word) for word in yes_words(ctx.language)}
+        return ctx.request.digits != "2"
+    if _crisis_words(ctx, ctx.call.checkin_id) is CrisisLevel.URGENT:
+        return True
+    spoken = f" {normalise(ctx.request.speech)} "
+    return _says_any(spoken, yes_words(ctx.language)) or not _says_any(spoken, no_words(ctx.language))
+
+
+def _says_any(spoken: str, phrases: tuple[str, ...]) -> bool:
+    """Whole words anywhere in what was said: "yes I need help" says yes, "yesterday" does not."""
+    return any(f" {normalise(phrase)} " in spoken for phrase in phrases if normalise(phrase))
 
 
 def _crisis(ctx: _Context) -> Outcome:
-    if not _wants_connection(ctx):
-        return _go_on(ctx)
+    return _crisis_answer(ctx, "crisis", "dial", _go_on)
+
+
+def _identity_crisis(ctx: _Context) -> Outcome:
+    return _crisis_answer(ctx, "identitycrisis", "identitydial", _identity_again)
+
+
+def _crisis_answer(ctx: _Context, stage: str, dial_stage: str, go_on: Callable[[_Context], Outcome]) -> Outcome:
+    """The answer to the offer of a person: silence hears the offer once more, and a second silence
+    is connected, since someone who cannot answer may be the one most in need."""
+    if not ctx.request.reply and not ctx.call.repeats:
+        ctx.call.repeats = 1
+        return [CrisisOffer()], stage
+    ctx.call.repeats = 0
+    if ctx.request.reply and not _wants_connection(ctx):
+        return go_on(ctx)
     on_call = ctx.session.scalar(select(StaffUser.phone).where(
         StaffUser.on_call, StaffUser.active, StaffUser.phone.is_not(None)).order_by(StaffUser.id).limit(1))
     if on_call is None:
         return [ConnectLifeline()], DONE
-    return [Connect(on_call)], "dial"
+    return [Connect(on_call)], dial_stage
 
 
 def _dialled(ctx: _Context) -> Outcome:
+    return _after_dial(ctx, _go_on)
+
+
+def _identity_dialled(ctx: _Context) -> Outcome:
+    return _after_dial(ctx, _identity_again)
+
+
+def _after_dial(ctx: _Context, go_on: Callable[[_Context], Outcome]) -> Outcome:
     if ctx.request.dial_status != "completed":
         return [ConnectLifeline()], DONE
-    return _go_on(ctx)
+    return go_on(ctx)
+
+
+def _identity_again(ctx: _Context) -> Outcome:
+    """Nothing about the check-in before the caller says who they are, crisis or not."""
+    return [IdentityCheck(ctx.patient.first_name)], "identity"
 
 
 def _go_on(ctx: _Context) -> Outcome:
@@ -299,4 +356,6 @@ def _offer(ctx: _Context) -> Outcome:
 
 
 _STAGES = {ANSWER: _answered, "identity": _identity, "items": _item, "crisis": _crisis, "dial": _dialled,
-           "notice": _notice, "offer": _offer}
+           "notice": _notice, "offer": _offer, "identitycrisis": _identity_crisis, "identitydial": _identity_dialled}
+# Stages before the caller said who they are: a hang-up there says nothing about the patient.
+UNCONFIRMED_STAGES = frozenset({"identity", "identitycrisis", "identitydial"})

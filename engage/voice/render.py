@@ -17,7 +17,7 @@ from engage.clinic import Clinic
 from engage.instruments import Instrument
 from messages import resolve_language, speakable_phone, translate
 from messages import voice as messages_voice
-from messages.instruments import YES_WORDS
+from messages.instruments import NO_WORDS, YES_WORDS
 
 
 def voice_checkin_start(instrument: Instrument, language: str) -> str:
@@ -155,12 +155,16 @@ def _say(text: str, voice: Voice) -> str:
     return f"<Say language={quoteattr(language)} voice={quoteattr(speaker)}>{escape(text)}</Say>"
 
 
-def _gather(inner: str, voice: Voice, action: str | None, speech_hints: Sequence[str] = (), digits: int = 1) -> str:
+def _gather(inner: str, voice: Voice, action: str | None, speech_hints: Sequence[str] = (), digits: int = 1,
+            speech: bool = False) -> str:
     language, _ = speech_language(voice.language)
-    attributes = {"input": "dtmf speech" if speech_hints else "dtmf", "action": action or "", "method": "POST",
+    listens = speech or bool(speech_hints)
+    attributes = {"input": "dtmf speech" if listens else "dtmf", "action": action or "", "method": "POST",
                   "numDigits": str(digits), "timeout": str(GATHER_TIMEOUT_SECONDS), "actionOnEmptyResult": "true"}
+    if listens:
+        attributes |= {"language": language, "speechTimeout": "auto"}
     if speech_hints:
-        attributes |= {"language": language, "speechTimeout": "auto", "hints": ", ".join(speech_hints)}
+        attributes["hints"] = ", ".join(speech_hints)
     rendered = " ".join(f"{name}={quoteattr(value)}" for name, value in attributes.items())
     return f"<Gather {rendered}>{inner}</Gather>"
 
@@ -196,8 +200,9 @@ def _verbs(step: VoiceStep, voice: Voice, action: str | None) -> list[str]:
         case Closing():
             return [_say(voice.text(messages_voice.VOICE_CHECKIN_THANKS), voice), "<Hangup/>"]
         case IdentityCheck(first_name):
+            # Speech too: someone in crisis may say so before pressing anything.
             return [_gather(_say(voice.text(messages_voice.VOICE_IDENTITY_CHECK, first_name=first_name), voice),
-                            voice, action)]
+                            voice, action, speech=True)]
         case NotThePatient():
             return [_say(voice.text(messages_voice.VOICE_NOT_PATIENT), voice), "<Hangup/>"]
         case Voicemail():
@@ -226,5 +231,14 @@ def _verbs(step: VoiceStep, voice: Voice, action: str | None) -> list[str]:
 
 
 def yes_words(language: str) -> tuple[str, ...]:
+    return _words(YES_WORDS, language)
+
+
+def no_words(language: str) -> tuple[str, ...]:
+    return _words(NO_WORDS, language)
+
+
+def _words(msgid: str, language: str) -> tuple[str, ...]:
+    """The patient's language and English: callers mix them."""
     lang = resolve_language(language)
-    return tuple(dict.fromkeys(word for lang_ in (lang, "en") for word in translate(YES_WORDS, lang_).split("|")))
+    return tuple(dict.fromkeys(word for lang_ in (lang, "en") for word in translate(msgid, lang_).split("|")))

@@ -18,6 +18,7 @@ from engage.enums import CallPurpose, CallStatus, CheckInStatus
 from engage.outbox import quiet_hours
 from engage.outbox.models import Call
 from engage.patients.models import Patient
+from engage.voice.calls import UNCONFIRMED_STAGES
 from engage.voice.checkins import call_for_checkin
 
 FINAL = frozenset({CallStatus.COMPLETED, CallStatus.BUSY, CallStatus.NO_ANSWER, CallStatus.FAILED,
@@ -52,6 +53,8 @@ def _find(session: Session, sid: str, call_id: int | None) -> Call | None:
     call = session.scalar(select(Call).where(Call.call_sid == sid).with_for_update())
     if call is None and call_id is not None:
         call = session.get(Call, call_id, with_for_update=True)
+        if call is not None and call.call_sid not in (None, sid):
+            return None  # another call's report, addressed to this one: it says nothing about this call
         if call is not None and call.call_sid is None:
             call.call_sid = sid
     return call
@@ -67,7 +70,7 @@ def _after_checkin_call(session: Session, settings: Settings, call: Call, now: d
             call_for_checkin(session, settings, checkin, retry_at(settings, patient, call.attempt, now),
                              attempt=call.attempt + 1)
         return
-    if call.status is CallStatus.COMPLETED and call.answered_at is not None and call.stage != "identity":
+    if call.status is CallStatus.COMPLETED and call.answered_at is not None and call.stage not in UNCONFIRMED_STAGES:
         checkins.continue_by_text(session, settings, checkin, now)
 
 

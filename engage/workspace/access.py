@@ -21,6 +21,14 @@ def start_session(user: StaffUser) -> None:
     session.permanent = True  # the cookie then lasts the idle timeout, renewed by every request
     session["staff_id"] = user.id
     session["stamp"] = password_stamp(user)
+    session["sign_outs"] = user.sign_outs
+
+
+def end_session(user: StaffUser) -> None:
+    """Signing out ends the session on the server too: the cookie is cleared, and every session begun
+    before (a copy of this cookie included) no longer counts."""
+    user.sign_outs = StaffUser.sign_outs + 1
+    session.clear()
 
 
 def signed_in_user() -> StaffUser | None:
@@ -28,8 +36,9 @@ def signed_in_user() -> StaffUser | None:
     user = db().get(StaffUser, staff_id) if isinstance(staff_id, int) else None
     if user is None or not user.active or not allows(user.role, Permission.USE_WORKSPACE):
         return None
-    # A password changed since sign-in ends this session.
-    return user if session.get("stamp") == password_stamp(user) else None
+    # A password changed or a sign-out since sign-in ends this session.
+    current = session.get("stamp") == password_stamp(user) and session.get("sign_outs") == user.sign_outs
+    return user if current else None
 
 
 def require_sign_in():

@@ -1,12 +1,12 @@
 """/login and /logout."""
 from __future__ import annotations
 
-from flask import redirect, render_template, request, session, url_for
+from flask import redirect, render_template, request, url_for
 
 from engage.audit.service import record_access
 from engage.auth.passwords import sign_in
 from engage.db import utcnow
-from engage.workspace.access import audit, start_session
+from engage.workspace.access import audit, current_staff, end_session, start_session
 from engage.workspace.blueprint import bp
 from engage.web import db
 
@@ -29,5 +29,5 @@ def login():
 @bp.post("/logout")
 def logout():
     audit("sign_out", "session", [None])
-    session.clear()
+    end_session(current_staff())
     return redirect(url_for("workspace.login"), 303)

@@ -69,6 +69,14 @@ class AudioFallbackSchema(Schema):
                                                                                   "for the visit note."})
 
 
+class AudioFallbackResultSchema(AppointmentSchema):
+    calls_planned = fields.Boolean(dump_only=True, metadata={
+        "description": "True when engage is calling the clinician and the patient. False when the patient has "
+                       "not agreed to calls: no call is placed, modality_used stays null, and a call_request "
+                       "flag asks the care team to reach the patient (a patient who asks for a call themselves, "
+                       "on the visit page or by text, is called)."})
+
+
 class AppointmentQuery(Schema):
     patient_id = Id(load_default=None)
     external_id = Text(64, load_default=None)

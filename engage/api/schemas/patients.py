@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from marshmallow import Schema, fields, validate
 
-from engage.bounds import Id, Phone, Text, TimeZone
+from engage.bounds import Id, Name, Phone, Text, TimeZone
 from engage.enums import Channel, ConsentAction
 from messages import supported_languages
 
@@ -29,8 +29,8 @@ class SwitchSchema(Schema):
 class PatientSchema(Schema):
     id = fields.Integer(dump_only=True)
     external_id = Text(64, min_length=1, allow_none=True, metadata={"description": "The EHR's id (MRN); unique."})
-    first_name = fields.String(required=True, validate=validate.Length(min=1, max=100))
-    last_name = fields.String(required=True, validate=validate.Length(min=1, max=100))
+    first_name = Name(100, required=True)
+    last_name = Name(100, required=True)
     phone = Phone(required=True)
     language = fields.String(validate=validate.OneOf(sorted(supported_languages())),
                              metadata={"description": "A shipped locale."})
