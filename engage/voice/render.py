@@ -48,6 +48,13 @@ class IdentityCheck:
 
 
 @dataclass(frozen=True)
+class InboundIdentityCheck:
+    """A call from a patient's number: who is calling is confirmed before anything is offered."""
+
+    first_name: str
+
+
+@dataclass(frozen=True)
 class NotThePatient:
     """Whoever else answers hears only the clinic's name and number."""
 
@@ -107,7 +114,7 @@ class Goodbye:
     pass
 
 
-VoiceStep = (Step | IdentityCheck | NotThePatient | Voicemail | CrisisOffer | Connect | ConnectLifeline
+VoiceStep = (Step | IdentityCheck | InboundIdentityCheck | NotThePatient | Voicemail | CrisisOffer | Connect | ConnectLifeline
              | InboundGreeting | InboundOffer | NoShowMessage | StaffNotice | StaffAcknowledged | Goodbye)
 
 # Staff notices are for the team, in English, and say no more than the text notice does.
@@ -198,6 +205,9 @@ def _verbs(step: VoiceStep, voice: Voice, action: str | None) -> list[str]:
         case IdentityCheck(first_name):
             return [_gather(_say(voice.text(messages_voice.VOICE_IDENTITY_CHECK, first_name=first_name), voice),
                             voice, action)]
+        case InboundIdentityCheck(first_name):
+            return [_gather(_say(voice.text(messages_voice.VOICE_INBOUND_IDENTITY_CHECK, first_name=first_name),
+                                 voice), voice, action)]
         case NotThePatient():
             return [_say(voice.text(messages_voice.VOICE_NOT_PATIENT), voice), "<Hangup/>"]
         case Voicemail():
