@@ -8,13 +8,14 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 from xml.sax.saxutils import escape, quoteattr
 
 from engage.checkins.conversation import (
     Ask, Closing, CrisisResources, Intro, MovingOn, Reminder, Reprompt, Resume, Step,
 )
 from engage.clinic import Clinic
-from engage.instruments import Instrument
+from engage.instruments import Instrument, get_instrument
 from messages import resolve_language, speakable_phone, translate
 from messages import voice as messages_voice
 from messages.instruments import YES_WORDS
@@ -157,8 +158,8 @@ def render(steps: Sequence[VoiceStep], voice: Voice, action: str | None = None) 
     return f'<?xml version="1.0" encoding="UTF-8"?><Response>{"".join(verbs)}</Response>'
 
 
-def _say(text: str, voice: Voice) -> str:
-    language, speaker = speech_language(voice.language)
+def _say(text: str, voice: Voice | str) -> str:
+    language, speaker = speech_language(voice if isinstance(voice, str) else voice.language)
     return f"<Say language={quoteattr(language)} voice={quoteattr(speaker)}>{escape(text)}</Say>"
 
 
@@ -184,11 +185,19 @@ def answer_words(instrument: Instrument, index: int, language: str) -> tuple[str
     return tuple(translate(choice.label, lang) for choice in instrument.questions[index].choices)
 
 
+@lru_cache(maxsize=1024)
+def _spoken_item(code: str, index: int, language: str) -> tuple[str, tuple[str, ...]]:
+    """An item's <Say> and its speech hints: the same for every caller in a language, so worded once."""
+    instrument = get_instrument(code)
+    return (_say(voice_item(instrument, index, language), language),
+            answer_words(instrument, index, language))
+
+
 def _verbs(step: VoiceStep, voice: Voice, action: str | None) -> list[str]:
     match step:
         case Ask(instrument, index):
-            spoken = _say(voice_item(instrument, index, voice.language), voice)
-            return [_gather(spoken, voice, action, answer_words(instrument, index, voice.language))]
+            spoken, hints = _spoken_item(instrument.code, index, voice.language)
+            return [_gather(spoken, voice, action, hints)]
         case Intro(instrument):
             return [_say(voice_checkin_start(instrument, voice.language), voice)]
         case Reprompt() | Reminder():
