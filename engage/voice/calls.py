@@ -124,8 +124,8 @@ def _act(session: Session, settings: Settings, call: state.CallState | None, ste
          base_url: str) -> str:
     if call is None:
         return render([InboundGreeting(settings.clinic_phone)], _voice(settings, "en"))
-    person = state.on_the_line(session, call.patient_id)
-    context = _Context(session, settings, call, person, request, utcnow())
+    person, checkin = state.on_the_line(session, call)
+    context = _Context(session, settings, call, person, checkin, request, utcnow())
     stage = ANSWER if step == ANSWER else step.rpartition("-")[0]
     handler = _STAGES.get(stage) if stage == call.stage else None
     said, next_stage = handler(context) if handler else ([Goodbye()], DONE)
@@ -144,17 +144,13 @@ class _Context:
     settings: Settings
     call: state.CallState
     person: state.OnTheLine | None
+    checkin: state.CheckInState | None  # as it stood when the step began
     request: CallRequest
     now: datetime
 
     @property
     def language(self) -> str:
         return self.person.language if self.person else "en"
-
-    @property
-    def checkin(self) -> state.CheckInState | None:
-        """The check-in the call carries, as it stands now."""
-        return state.checkin_state(self.session, self.call.checkin_id)
 
 
 Outcome = tuple[list[Said], str]
@@ -291,7 +287,7 @@ def _offer(ctx: _Context) -> Outcome:
                                     or checkins.start_on_call(ctx.session, ctx.settings, checkin, ctx.now)):
             ctx.session.flush()
             ctx.call.checkin_id = checkin.id
-            return _open_checkin(ctx, ctx.checkin)
+            return _open_checkin(ctx, state.checkin_state(ctx.session, checkin.id))
     return [Connect(ctx.settings.clinic_phone)], DONE
 
 

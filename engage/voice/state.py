@@ -78,10 +78,14 @@ _SAVE = Prepared(update(_CALLS).where(_CALLS.c.id == bindparam("call")).values(
     answered_at=func.coalesce(bindparam("answered", type_=UTCDateTime()), _CALLS.c.answered_at),
     stage=bindparam("new_stage"), turn=bindparam("new_turn"), repeats=bindparam("new_repeats")))
 _NEW_INBOUND = Prepared(insert(_CALLS).returning(_CALLS.c.id))
-_ON_THE_LINE = Prepared(select(_PATIENTS.c.first_name, _PATIENTS.c.language)
+_CHECKIN_COLUMNS = (_CHECKINS.c.id, _CHECKINS.c.status, _CHECKINS.c.instrument, _CHECKINS.c.current_item,
+                    _CHECKINS.c.failed_replies)
+# Read after the call's lock is held: on PostgreSQL a row joined into the locking statement would come
+# from the snapshot taken before waiting for it.
+_ON_THE_LINE = Prepared(select(_PATIENTS.c.first_name, _PATIENTS.c.language, *_CHECKIN_COLUMNS)
+                        .select_from(_PATIENTS.outerjoin(_CHECKINS, _CHECKINS.c.id == bindparam("checkin")))
                         .where(_PATIENTS.c.id == bindparam("patient")))
-_CHECKIN = Prepared(select(_CHECKINS.c.id, _CHECKINS.c.status, _CHECKINS.c.instrument, _CHECKINS.c.current_item,
-                           _CHECKINS.c.failed_replies).where(_CHECKINS.c.id == bindparam("checkin")))
+_CHECKIN = Prepared(select(*_CHECKIN_COLUMNS).where(_CHECKINS.c.id == bindparam("checkin")))
 _STORE_STEP = Prepared(insert(_STEPS))
 
 
@@ -121,18 +125,24 @@ def save(session: Session, call: CallState, sid: str) -> None:
         "new_repeats": call.repeats})
 
 
-def on_the_line(session: Session, patient_id: int | None) -> OnTheLine | None:
-    if patient_id is None:
-        return None
-    row = _ON_THE_LINE.first(session.connection(), {"patient": patient_id})
-    return None if row is None else OnTheLine(row.first_name, row.language)
+def on_the_line(session: Session, call: CallState) -> tuple[OnTheLine | None, CheckInState | None]:
+    """Whom the call is for and the check-in it carries, in one read."""
+    if call.patient_id is None:
+        return None, checkin_state(session, call.checkin_id)
+    row = _ON_THE_LINE.first(session.connection(), {"patient": call.patient_id, "checkin": call.checkin_id})
+    if row is None:
+        return None, None
+    return OnTheLine(row.first_name, row.language), _checkin(row)
 
 
 def checkin_state(session: Session, checkin_id: int | None) -> CheckInState | None:
     if checkin_id is None:
         return None
-    row = _CHECKIN.first(session.connection(), {"checkin": checkin_id})
-    if row is None:
+    return _checkin(_CHECKIN.first(session.connection(), {"checkin": checkin_id}))
+
+
+def _checkin(row) -> CheckInState | None:
+    if row is None or row.id is None:
         return None
     return CheckInState(row.id, CheckInStatus(row.status), row.instrument, row.current_item, row.failed_replies)
 
