@@ -115,8 +115,9 @@ class Goodbye:
     pass
 
 
-VoiceStep = (Step | IdentityCheck | InboundIdentityCheck | NotThePatient | Voicemail | CrisisOffer | Connect | ConnectLifeline
-             | InboundGreeting | InboundOffer | NoShowMessage | StaffNotice | StaffAcknowledged | Goodbye)
+VoiceStep = (Step | IdentityCheck | InboundIdentityCheck | NotThePatient | Voicemail | CrisisOffer | Connect
+             | ConnectLifeline | InboundGreeting | InboundOffer | NoShowMessage | StaffNotice | StaffAcknowledged
+             | Goodbye)
 
 # Staff notices are for the team, in English, and say no more than the text notice does.
 STAFF_NOTICE = "This is engage. There is an urgent item in the engage queue. To say you have it, press 1."
@@ -158,8 +159,12 @@ def render(steps: Sequence[VoiceStep], voice: Voice, action: str | None = None) 
     return f'<?xml version="1.0" encoding="UTF-8"?><Response>{"".join(verbs)}</Response>'
 
 
-def _say(text: str, voice: Voice | str) -> str:
-    language, speaker = speech_language(voice if isinstance(voice, str) else voice.language)
+def _say(text: str, voice: Voice) -> str:
+    return _say_in(text, voice.language)
+
+
+def _say_in(text: str, language: str) -> str:
+    language, speaker = speech_language(language)
     return f"<Say language={quoteattr(language)} voice={quoteattr(speaker)}>{escape(text)}</Say>"
 
 
@@ -189,7 +194,7 @@ def answer_words(instrument: Instrument, index: int, language: str) -> tuple[str
 def _spoken_item(code: str, index: int, language: str) -> tuple[str, tuple[str, ...]]:
     """An item's <Say> and its speech hints: the same for every caller in a language, so worded once."""
     instrument = get_instrument(code)
-    return (_say(voice_item(instrument, index, language), language),
+    return (_say_in(voice_item(instrument, index, language), language),
             answer_words(instrument, index, language))
 
 
