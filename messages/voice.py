@@ -41,9 +41,9 @@ VOICE_CHECKIN_RESUME = N_("Thank you. We will go on where we stopped.")
 VOICE_NO_SHOW = N_("We missed you at your visit. Please call us at {clinic_phone} to choose a new time. Goodbye.")
 VOICE_CHECKIN_THANKS = N_("Thank you for your answers. Your care team will look at them. Goodbye.")
 VOICE_INBOUND_GREETING = N_("Thank you for calling {clinic}. Please stay on the line while we connect you.")
+VOICE_INBOUND_IDENTITY_CHECK = N_("Thank you for calling {clinic}. If you are {first_name}, please press 1.")
 VOICE_INBOUND_CHECKIN_OFFER = N_(
-    "Thank you for calling {clinic}. You have some questions waiting. To answer them now, press 1. "
-    "To speak with the clinic, press 2."
+    "You have some questions waiting. To answer them now, press 1. To speak with the clinic, press 2."
 )
 VOICE_AUDIO_VISIT_PATIENT = N_(
     "Hello, this is {clinic}. Your visit will continue by phone. Please stay on the line while we connect you."

@@ -9,6 +9,7 @@ from engage.bounds import MAX_ID
 from engage.db import utcnow
 from engage.sms.inbound import InboundText, receive_text
 from engage.sms.status import record_status
+from engage.visits.status import record_visit_call_status
 from engage.voice.status import record_call_status
 from engage.web import db, runtime
 from webhooks import twilio_blueprint as bp
@@ -50,9 +51,11 @@ def sms():
 def status():
     call_sid, call_status = _field("CallSid", 64), _field("CallStatus", 32)
     if call_sid and call_status and not request.form.get("MessageSid"):
-        record_call_status(db(), runtime().settings, sid=call_sid, status=call_status,
-                           answered_by=_field("AnsweredBy", 32) or None, call_id=_number(request.args.get("c")),
-                           now=utcnow())
+        known = record_call_status(db(), runtime().settings, sid=call_sid, status=call_status,
+                                   answered_by=_field("AnsweredBy", 32) or None,
+                                   call_id=_number(request.args.get("c")), now=utcnow())
+        if not known:
+            record_visit_call_status(db(), runtime().settings, sid=call_sid, status=call_status)
         return Response(status=204)
     sid = _field("MessageSid", 64, fallback="SmsSid")
     message_status = _field("MessageStatus", 32, fallback="SmsStatus")

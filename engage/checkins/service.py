@@ -98,15 +98,38 @@ def start_checkin(session: Session, settings: Settings, checkin: CheckIn, now: d
         # One conversation at a time: a reply must never be read as an answer to the wrong check-in.
         session.add(Dispatch(kind=kind, due_at=busy.expires_at, patient_id=patient.id, checkin_id=checkin.id))
         return ()
+    _open(session, settings, checkin, reminded=checkin.channel is Channel.SMS, now=now)
+    return conversation.opening(get_instrument(checkin.instrument))
+
+
+def checkin_to_offer(session: Session, patient_id: int, now: datetime) -> CheckIn | None:
+    """What a patient calling in may answer: the check-in in progress, else the earliest one due."""
+    return active_checkin(session, patient_id) or session.scalar(
+        select(CheckIn).where(CheckIn.patient_id == patient_id, CheckIn.status == CheckInStatus.SCHEDULED,
+                              CheckIn.scheduled_for <= now)
+        .order_by(CheckIn.scheduled_for, CheckIn.id).limit(1)
+    )
+
+
+def start_on_call(session: Session, settings: Settings, checkin: CheckIn, now: datetime) -> bool:
+    """A due check-in the patient chose to answer on a call they made: now, quiet hours or not (they
+    picked the time), and with no reminder (they are on the line). False when it may not start."""
+    patient = session.get(Patient, checkin.patient_id)
+    if checkin.status is not CheckInStatus.SCHEDULED or not patient.active or active_checkin(session, patient.id):
+        return False
+    _open(session, settings, checkin, reminded=False, now=now)
+    return True
+
+
+def _open(session: Session, settings: Settings, checkin: CheckIn, *, reminded: bool, now: datetime) -> None:
     checkin.status, checkin.started_at = CheckInStatus.IN_PROGRESS, now
     checkin.expires_at = now + timedelta(hours=settings.checkin_expiry_hours)
     planned = [(EXPIRE, checkin.expires_at)]
-    if checkin.channel is Channel.SMS:
-        # A call is tried again on no answer instead (engage.voice.outcomes).
+    if reminded:
+        # A call is tried again on no answer instead (engage.voice.status).
         planned.append((REMIND, now + timedelta(hours=settings.checkin_reminder_hours)))
     for job, due in planned:
-        session.add(Dispatch(kind=job, due_at=due, patient_id=patient.id, checkin_id=checkin.id))
-    return conversation.opening(get_instrument(checkin.instrument))
+        session.add(Dispatch(kind=job, due_at=due, patient_id=checkin.patient_id, checkin_id=checkin.id))
 
 
 def remind(session: Session, settings: Settings, checkin: CheckIn, now: datetime) -> tuple[Step, ...]:

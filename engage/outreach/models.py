@@ -40,6 +40,8 @@ class Appointment(Base):
     patient_left_at: Mapped[datetime | None]
     clinician_joined_at: Mapped[datetime | None]
     clinician_left_at: Mapped[datetime | None]
+    # How the patient's call of an audio-only visit ended when it never reached them (no-answer, busy, failed).
+    patient_call_status: Mapped[str | None] = mapped_column(String(32))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 

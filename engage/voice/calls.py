@@ -1,6 +1,6 @@
-"""A call, step by step: what the caller pressed or said is stored first, then acted on, in one
+"""A call, step by step: what the caller pressed or said is stored with what it was answered, in one
 transaction keyed by the call and the step, so any worker takes the next step and a step Twilio
-posts twice gets the same answer and changes nothing.
+posts twice gets the same answer and changes nothing; a step that cannot be acted on is still kept.
 
 Each answer's <Gather> posts to the step `<stage>-<turn>`; the call's row says which stage it is in.
 """
@@ -10,6 +10,7 @@ import logging
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
+from functools import lru_cache
 
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
@@ -19,11 +20,10 @@ from engage.auth.models import StaffUser
 from engage.checkins import conversation
 from engage.checkins import service as checkins
 from engage.checkins.conversation import Ask, Closing, CrisisResources
-from engage.checkins.models import CheckIn
 from engage.clinic import clinic
 from engage.config import Settings
 from engage.db import log_failure, session_scope, utcnow
-from engage.enums import CallPurpose, CallStatus, CheckInStatus, Direction, FlagKind, FlagPriority, FlagStatus
+from engage.enums import CallPurpose, CallStatus, CheckInStatus, FlagKind, FlagPriority, FlagStatus
 from engage.flags import service as flags
 from engage.flags.crisis import CrisisLevel, classify
 from engage.flags.models import Flag
@@ -32,10 +32,11 @@ from engage.instruments.parsing import normalise
 from engage.outbox.models import Call
 from engage.patients.models import Patient
 from engage.runtime import Runtime
-from engage.voice.models import VoiceStep
+from engage.voice import state
 from engage.voice.render import (
-    Connect, ConnectLifeline, CrisisOffer, Goodbye, IdentityCheck, InboundGreeting, InboundOffer, NoShowMessage,
-    NotThePatient, StaffAcknowledged, StaffNotice, Voice, Voicemail, no_words, render, yes_words,
+    Connect, ConnectLifeline, CrisisOffer, Goodbye, IdentityCheck, InboundGreeting, InboundIdentityCheck,
+    InboundOffer, NoShowMessage, NotThePatient, StaffAcknowledged, StaffNotice, Voice, Voicemail, no_words, render,
+    yes_words,
 )
 from engage.voice.render import VoiceStep as Said
 
@@ -69,20 +70,19 @@ def take_step(runtime: Runtime, step: str, request: CallRequest, base_url: str) 
     """TwiML for this step of the call; the first answer again when the step was taken before."""
     try:
         with session_scope(runtime.sessions) as session:
-            call = _call_for(session, runtime.settings, request, step)
-            earlier = _earlier_answer(session, request.call_sid, step)
+            call = _call_for(session, request, step)
+            earlier = call.earlier if call is not None else state.earlier_answer(session, request.call_sid, step)
             if earlier is not None:
                 return earlier
-            stored = VoiceStep(call_id=call.id if call else None, call_sid=request.call_sid, step=step,
-                               digits=request.digits[:32] or None, speech=request.speech or None)
-            session.add(stored)
-            session.flush()
-            stored.twiml = _act(session, runtime.settings, call, step, request, base_url)
-            return stored.twiml
+            twiml = _act(session, runtime.settings, call, step, request, base_url)
+            # Kept with its answer in the same transaction: if acting fails, _fault keeps it on its own.
+            state.store_step(session, call.id if call else None, request.call_sid, step, request.digits,
+                             request.speech, twiml)
+            return twiml
     except IntegrityError:
         # The same step delivered twice at once: the other delivery stored it and its answer stands.
         with runtime.sessions() as session:
-            earlier = _earlier_answer(session, request.call_sid, step)
+            earlier = state.earlier_answer(session, request.call_sid, step)
         if earlier is not None:
             return earlier
         log.error("voice step %s of call %s could not be stored", step, request.call_sid)
@@ -91,17 +91,13 @@ def take_step(runtime: Runtime, step: str, request: CallRequest, base_url: str) 
     return _fault(runtime, request, step)
 
 
-def _earlier_answer(session: Session, call_sid: str, step: str) -> str | None:
-    return session.scalar(select(VoiceStep.twiml).where(VoiceStep.call_sid == call_sid, VoiceStep.step == step))
-
-
 def _fault(runtime: Runtime, request: CallRequest, step: str) -> str:
     """Nothing the caller said is lost: it is stored on its own and a person is told."""
     try:
         with session_scope(runtime.sessions) as session:
             call = session.scalar(select(Call).where(Call.call_sid == request.call_sid))
-            session.add(VoiceStep(call_id=call.id if call else None, call_sid=request.call_sid, step=step,
-                                  digits=request.digits[:32] or None, speech=request.speech or None))
+            state.store_step(session, call.id if call else None, request.call_sid, step, request.digits,
+                             request.speech, None)
             if call is not None and call.patient_id is not None:
                 flags.raise_flag(session, runtime.settings, kind=FlagKind.PATIENT_MESSAGE, priority=FlagPriority.HIGH,
                                  patient_id=call.patient_id, checkin_id=call.checkin_id,
@@ -124,39 +120,27 @@ def foreign_step(runtime: Runtime, request: CallRequest) -> str | None:
     return render([Goodbye()], _voice(runtime.settings, "en"))
 
 
-def _call_for(session: Session, settings: Settings, request: CallRequest, step: str) -> Call | None:
+def _call_for(session: Session, request: CallRequest, step: str) -> state.CallState | None:
     """The call's row, locked so its steps are taken one at a time; an inbound call gets one on answer."""
-    call = None
-    if request.call_id is not None:
-        call = session.get(Call, request.call_id, with_for_update=True)
-    if call is None:
-        call = session.scalar(select(Call).where(Call.call_sid == request.call_sid).with_for_update())
-    if call is not None:
-        if call.call_sid is None:
-            call.call_sid = request.call_sid
+    call = state.locked_call(session, request.call_sid, request.call_id, step)
+    if call is not None or step != ANSWER or not request.inbound:
         return call
-    if step != ANSWER or not request.inbound:
-        return None
-    patient = session.scalar(select(Patient).where(Patient.phone == request.from_number))
-    call = Call(purpose=CallPurpose.INBOUND, direction=Direction.INBOUND, patient_id=patient.id if patient else None,
-                to_number=request.to_number, from_number=request.from_number, call_sid=request.call_sid,
-                status=CallStatus.IN_PROGRESS)
-    session.add(call)
-    session.flush()
-    return call
+    patient_id = session.scalar(select(Patient.id).where(Patient.phone == request.from_number))
+    return state.new_inbound_call(session, request.call_sid, request.from_number, request.to_number, patient_id)
 
 
+@lru_cache(maxsize=16)
 def _voice(settings: Settings, language: str) -> Voice:
     return Voice(language, clinic(settings), settings.clinic_phone, settings.default_region,
                  settings.twilio_from or settings.clinic_phone)
 
 
-def _act(session: Session, settings: Settings, call: Call | None, step: str, request: CallRequest,
+def _act(session: Session, settings: Settings, call: state.CallState | None, step: str, request: CallRequest,
          base_url: str) -> str:
     if call is None:
         return render([InboundGreeting(settings.clinic_phone)], _voice(settings, "en"))
-    patient = session.get(Patient, call.patient_id) if call.patient_id else None
-    context = _Context(session, settings, call, patient, request, utcnow())
+    person, checkin = state.on_the_line(session, call)
+    context = _Context(session, settings, call, person, checkin, request, utcnow())
     stage = ANSWER if step == ANSWER else step.rpartition("-")[0]
     handler = _STAGES.get(stage) if stage == call.stage else None
     said, next_stage = handler(context) if handler else ([Goodbye()], DONE)
@@ -165,21 +149,23 @@ def _act(session: Session, settings: Settings, call: Call | None, step: str, req
     if next_stage != DONE:
         call.turn += 1
         action = f"{base_url}{VOICE_PATH}/{next_stage}-{call.turn}"
-    return render(said, _voice(settings, patient.language if patient else "en"), action)
+    state.save(session, call, request.call_sid)
+    return render(said, _voice(settings, context.language), action)
 
 
 @dataclass
 class _Context:
     session: Session
     settings: Settings
-    call: Call
-    patient: Patient | None
+    call: state.CallState
+    person: state.OnTheLine | None
+    checkin: state.CheckInState | None  # as it stood when the step began
     request: CallRequest
     now: datetime
 
     @property
     def language(self) -> str:
-        return self.patient.language if self.patient else "en"
+        return self.person.language if self.person else "en"
 
 
 Outcome = tuple[list[Said], str]
@@ -189,8 +175,9 @@ def _answered(ctx: _Context) -> Outcome:
     call, request = ctx.call, ctx.request
     call.answered_at = ctx.now
     if call.purpose is CallPurpose.INBOUND:
-        if ctx.patient is not None and checkins.active_checkin(ctx.session, ctx.patient.id) is not None:
-            return [InboundOffer()], "offer"
+        if ctx.person is not None and checkins.checkin_to_offer(ctx.session, call.patient_id, ctx.now) is not None:
+            # Whoever holds the patient's phone hears nothing about a check-in until they say who they are.
+            return [InboundIdentityCheck(ctx.person.first_name)], "identity"
         return [InboundGreeting(ctx.settings.clinic_phone)], DONE
     if (request.answered_by or "").startswith(MACHINE_ANSWERS):
         call.status, call.answered_by = CallStatus.MACHINE, request.answered_by[:32]
@@ -199,7 +186,7 @@ def _answered(ctx: _Context) -> Outcome:
     if call.purpose is CallPurpose.STAFF_NOTICE:
         return [StaffNotice()], "notice"
     # Nothing about the check-in is said before the patient confirms it is them.
-    return [IdentityCheck(ctx.patient.first_name)], "identity"
+    return [IdentityCheck(ctx.person.first_name)], "identity"
 
 
 def _asked_again(ctx: _Context, step: Said, stage: str) -> Outcome | None:
@@ -211,20 +198,26 @@ def _asked_again(ctx: _Context, step: Said, stage: str) -> Outcome | None:
 
 
 def _identity(ctx: _Context) -> Outcome:
+    inbound = ctx.call.purpose is CallPurpose.INBOUND
     if ctx.request.digits != "1":
         # Whoever answered, crisis words get help at once; the offer names nobody.
         if _crisis_words(ctx, ctx.call.checkin_id) is CrisisLevel.URGENT:
             ctx.call.repeats = 0
             return [CrisisResources(), CrisisOffer()], "identitycrisis"
-        return _asked_again(ctx, IdentityCheck(ctx.patient.first_name), "identity") or ([NotThePatient()], DONE)
+        if inbound:
+            again, otherwise = InboundIdentityCheck(ctx.person.first_name), InboundGreeting(ctx.settings.clinic_phone)
+        else:
+            again, otherwise = IdentityCheck(ctx.person.first_name), NotThePatient()
+        return _asked_again(ctx, again, "identity") or ([otherwise], DONE)
     ctx.call.repeats = 0
+    if inbound:
+        return [InboundOffer()], "offer"
     if ctx.call.purpose is CallPurpose.OUTREACH:
         return [NoShowMessage()], DONE
-    return _open_checkin(ctx)
+    return _open_checkin(ctx, ctx.checkin)
 
 
-def _open_checkin(ctx: _Context) -> Outcome:
-    checkin = ctx.session.get(CheckIn, ctx.call.checkin_id) if ctx.call.checkin_id else None
+def _open_checkin(ctx: _Context, checkin: state.CheckInState | None) -> Outcome:
     if checkin is None or checkin.status is not CheckInStatus.IN_PROGRESS:
         return [Goodbye()], DONE
     instrument, answered = get_instrument(checkin.instrument), checkin.current_item
@@ -233,16 +226,14 @@ def _open_checkin(ctx: _Context) -> Outcome:
 
 
 def _item(ctx: _Context) -> Outcome:
-    checkin = ctx.session.get(CheckIn, ctx.call.checkin_id)
+    checkin = ctx.checkin
     if checkin.status is not CheckInStatus.IN_PROGRESS:
         return [Goodbye()], DONE
     if _crisis_words(ctx, checkin.id) is CrisisLevel.URGENT:
         # Crisis resources at once; the question is asked again once the caller chooses to go on.
         return [CrisisResources(), CrisisOffer()], "crisis"
     open_checkin = checkins.OpenCheckIn(checkin.id, checkin.instrument, checkin.current_item, checkin.failed_replies)
-    # Answering writes with plain statements: the loaded row would hide them from the scoring.
-    ctx.session.expire(checkin)
-    steps = checkins.take_reply(ctx.session, ctx.settings, open_checkin, ctx.patient.id, ctx.language, None,
+    steps = checkins.take_reply(ctx.session, ctx.settings, open_checkin, ctx.call.patient_id, ctx.language, None,
                                 ctx.request.reply, ctx.now, repeats=checkins.CALL_REPEATS)
     if any(isinstance(step, CrisisResources) for step in steps):
         return [CrisisResources(), CrisisOffer()], "crisis"
@@ -261,7 +252,7 @@ def _crisis_words(ctx: _Context, checkin_id: int | None) -> CrisisLevel:
              else "on a call")
     reason = (f'crisis wording {where}: "{crisis.matched}"' if urgent
               else f'possible crisis wording {where}, for review: "{crisis.matched}"')
-    flags.raise_flag(ctx.session, ctx.settings, kind=FlagKind.CRISIS_LANGUAGE, patient_id=ctx.patient.id,
+    flags.raise_flag(ctx.session, ctx.settings, kind=FlagKind.CRISIS_LANGUAGE, patient_id=ctx.call.patient_id,
                      checkin_id=checkin_id, reason=reason[:200],
                      priority=FlagPriority.URGENT if urgent else FlagPriority.HIGH)
     return crisis.level
@@ -324,12 +315,14 @@ def _after_dial(ctx: _Context, go_on: Callable[[_Context], Outcome]) -> Outcome:
 
 def _identity_again(ctx: _Context) -> Outcome:
     """Nothing about the check-in before the caller says who they are, crisis or not."""
-    return [IdentityCheck(ctx.patient.first_name)], "identity"
+    if ctx.call.purpose is CallPurpose.INBOUND:
+        return [InboundIdentityCheck(ctx.person.first_name)], "identity"
+    return [IdentityCheck(ctx.person.first_name)], "identity"
 
 
 def _go_on(ctx: _Context) -> Outcome:
     """Back to the check-in after the crisis offer: the question it stopped at, or the closing."""
-    checkin = ctx.session.get(CheckIn, ctx.call.checkin_id)
+    checkin = ctx.checkin
     if checkin.status is CheckInStatus.COMPLETED:
         return [Closing()], DONE
     if checkin.status is not CheckInStatus.IN_PROGRESS:
@@ -347,11 +340,14 @@ def _notice(ctx: _Context) -> Outcome:
 
 
 def _offer(ctx: _Context) -> Outcome:
+    """A caller who said who they are chose to answer their questions (1) or to reach the clinic."""
     if ctx.request.digits == "1":
-        checkin = checkins.active_checkin(ctx.session, ctx.patient.id)
-        if checkin is not None:
+        checkin = checkins.checkin_to_offer(ctx.session, ctx.call.patient_id, ctx.now)
+        if checkin is not None and (checkin.status is CheckInStatus.IN_PROGRESS
+                                    or checkins.start_on_call(ctx.session, ctx.settings, checkin, ctx.now)):
+            ctx.session.flush()
             ctx.call.checkin_id = checkin.id
-            return _open_checkin(ctx)
+            return _open_checkin(ctx, state.checkin_state(ctx.session, checkin.id))
     return [Connect(ctx.settings.clinic_phone)], DONE
 
 

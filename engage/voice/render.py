@@ -8,13 +8,14 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 from xml.sax.saxutils import escape, quoteattr
 
 from engage.checkins.conversation import (
     Ask, Closing, CrisisResources, Intro, MovingOn, Reminder, Reprompt, Resume, Step,
 )
 from engage.clinic import Clinic
-from engage.instruments import Instrument
+from engage.instruments import Instrument, get_instrument
 from messages import resolve_language, speakable_phone, translate
 from messages import voice as messages_voice
 from messages.instruments import NO_WORDS, YES_WORDS
@@ -44,6 +45,13 @@ def voice_item(instrument: Instrument, index: int, language: str) -> str:
 # What a call says besides the check-in's own steps.
 @dataclass(frozen=True)
 class IdentityCheck:
+    first_name: str
+
+
+@dataclass(frozen=True)
+class InboundIdentityCheck:
+    """A call from a patient's number: who is calling is confirmed before anything is offered."""
+
     first_name: str
 
 
@@ -107,8 +115,9 @@ class Goodbye:
     pass
 
 
-VoiceStep = (Step | IdentityCheck | NotThePatient | Voicemail | CrisisOffer | Connect | ConnectLifeline
-             | InboundGreeting | InboundOffer | NoShowMessage | StaffNotice | StaffAcknowledged | Goodbye)
+VoiceStep = (Step | IdentityCheck | InboundIdentityCheck | NotThePatient | Voicemail | CrisisOffer | Connect
+             | ConnectLifeline | InboundGreeting | InboundOffer | NoShowMessage | StaffNotice | StaffAcknowledged
+             | Goodbye)
 
 # Staff notices are for the team, in English, and say no more than the text notice does.
 STAFF_NOTICE = "This is engage. There is an urgent item in the engage queue. To say you have it, press 1."
@@ -151,7 +160,11 @@ def render(steps: Sequence[VoiceStep], voice: Voice, action: str | None = None) 
 
 
 def _say(text: str, voice: Voice) -> str:
-    language, speaker = speech_language(voice.language)
+    return _say_in(text, voice.language)
+
+
+def _say_in(text: str, language: str) -> str:
+    language, speaker = speech_language(language)
     return f"<Say language={quoteattr(language)} voice={quoteattr(speaker)}>{escape(text)}</Say>"
 
 
@@ -181,11 +194,19 @@ def answer_words(instrument: Instrument, index: int, language: str) -> tuple[str
     return tuple(translate(choice.label, lang) for choice in instrument.questions[index].choices)
 
 
+@lru_cache(maxsize=1024)
+def _spoken_item(code: str, index: int, language: str) -> tuple[str, tuple[str, ...]]:
+    """An item's <Say> and its speech hints: the same for every caller in a language, so worded once."""
+    instrument = get_instrument(code)
+    return (_say_in(voice_item(instrument, index, language), language),
+            answer_words(instrument, index, language))
+
+
 def _verbs(step: VoiceStep, voice: Voice, action: str | None) -> list[str]:
     match step:
         case Ask(instrument, index):
-            spoken = _say(voice_item(instrument, index, voice.language), voice)
-            return [_gather(spoken, voice, action, answer_words(instrument, index, voice.language))]
+            spoken, hints = _spoken_item(instrument.code, index, voice.language)
+            return [_gather(spoken, voice, action, hints)]
         case Intro(instrument):
             return [_say(voice_checkin_start(instrument, voice.language), voice)]
         case Reprompt() | Reminder():
@@ -203,6 +224,9 @@ def _verbs(step: VoiceStep, voice: Voice, action: str | None) -> list[str]:
             # Speech too: someone in crisis may say so before pressing anything.
             return [_gather(_say(voice.text(messages_voice.VOICE_IDENTITY_CHECK, first_name=first_name), voice),
                             voice, action, speech=True)]
+        case InboundIdentityCheck(first_name):
+            return [_gather(_say(voice.text(messages_voice.VOICE_INBOUND_IDENTITY_CHECK, first_name=first_name),
+                                 voice), voice, action, speech=True)]
         case NotThePatient():
             return [_say(voice.text(messages_voice.VOICE_NOT_PATIENT), voice), "<Hangup/>"]
         case Voicemail():

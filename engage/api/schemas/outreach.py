@@ -38,6 +38,9 @@ class AppointmentSchema(Schema):
         "description": "When the patient last left the audio-only call."})
     clinician_joined_at = fields.DateTime(dump_only=True, allow_none=True)
     clinician_left_at = fields.DateTime(dump_only=True, allow_none=True)
+    patient_call_status = fields.String(dump_only=True, allow_none=True, metadata={
+        "description": "how the patient's call of an audio-only visit ended when it did not reach them: "
+                       "no-answer, busy or failed"})
     created_at = fields.DateTime(dump_only=True)
     updated_at = fields.DateTime(dump_only=True)
 
