@@ -11,7 +11,8 @@ from engage.audit.models import AuditEvent
 from engage.checkins.models import CheckIn
 from engage.enums import CheckInStatus
 from engage.flags.models import Flag
-from engage.metrics.measures import GroupBy, Period, program_measures
+from engage.metrics.measures import MEDIAN, GroupBy, Period, program_measures
+from engage.workspace.bars import WIDTH, bar_chart
 from tests.factories import rows
 from tests.test_metrics import add, checkin, urgent_flag
 from tests.workspace_support import person, sign_in
@@ -142,3 +143,12 @@ def test_every_view_of_the_page_is_in_the_access_log(signed_in, manager, runtime
     logged = rows(runtime, AuditEvent, AuditEvent.resource == "metrics")
     assert [(e.actor_id, e.action, e.patient_id) for e in logged] == [(manager.id, "view", None)] * 2
     assert logged[0].detail == {"from": "2026-01-01", "to": "2026-03-31", "by": "language"}
+
+
+def test_bars_of_a_rate_run_to_100_percent_and_of_a_median_to_the_longest():
+    rate = bar_chart("opt_out", "Opt-outs by language", [("English", 0.5), ("Spanish", None)], top=1.0)
+    median = bar_chart(MEDIAN, "Median by language", [("English", 7.0), ("Spanish", 14.0)])
+    full = WIDTH - 8
+    assert [bar.length for bar in rate.bars] == [full / 2, None]
+    assert [bar.length for bar in median.bars] == [full / 2, full]
+    assert rate.description == "English; Spanish."
