@@ -2,11 +2,12 @@
 from __future__ import annotations
 
 from flask import Flask, current_app, g, jsonify
+from marshmallow import Schema, ValidationError
 from sqlalchemy import text
 from sqlalchemy.orm import Session
 
-from engage.bounds import MAX_ID
-from engage.errors import NotFound
+from engage.bounds import MAX_ID, nul_errors
+from engage.errors import Invalid, NotFound
 from engage.runtime import Runtime
 
 
@@ -45,6 +46,17 @@ def healthz():
     except Exception:  # any driver error means the same thing to a load balancer
         return jsonify(status="unavailable", database="unreachable"), 503
     return jsonify(status="ok", database="ok")
+
+
+def load(schema: Schema, data: dict, **load_options) -> dict:
+    """What a client sent, as `schema` reads it; a field that is wrong is an Invalid naming it."""
+    refused = nul_errors(data)
+    if refused:
+        raise Invalid("the request has invalid fields", refused)
+    try:
+        return schema.load(data, **load_options)
+    except ValidationError as exc:
+        raise Invalid("the request has invalid fields", exc.normalized_messages()) from None
 
 
 def ids_in_range(_endpoint: str | None, values: dict | None) -> None:

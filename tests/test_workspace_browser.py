@@ -16,6 +16,7 @@ from engage.enums import FlagOutcome, FlagPriority, FlagStatus
 from engage.flags.models import Flag
 from engage.patients.models import Patient
 from tests.factories import rows
+from tests.test_workspace_metrics import seed_two_languages, today
 from tests.workspace_support import PASSWORD, flag, live_server, person
 
 CHROMIUM = Path("/usr/bin/chromium")
@@ -166,3 +167,19 @@ def test_a_form_stripped_of_its_csrf_token_is_refused(page, factory, runtime):
     row.get_by_role("button", name="Acknowledge").click()
     page.get_by_role("heading", name="The form has expired").wait_for()
     assert rows(runtime, Flag)[0].status is FlagStatus.OPEN
+
+
+def test_the_metrics_page_splits_the_measures_by_language_with_a_chart(page, factory, runtime):
+    manager = person(factory, runtime)
+    seed_two_languages(runtime, factory, manager)
+    _sign_in(page, manager.email)
+    page.get_by_role("link", name="Metrics").click()
+    page.get_by_label("From").fill((today(runtime) - timedelta(days=7)).isoformat())
+    page.get_by_label("Split by").select_option(label="Language")
+    page.get_by_role("button", name="Show measures").click()
+    page.get_by_role("heading", name="By language").wait_for()
+    chart = page.get_by_role("img", name="Check-in completion by language")
+    assert chart.locator("rect.bar").count() == 2
+    assert "English: 66.7 % (2 of 3); Spanish: 50 % (1 of 2)." in chart.locator("desc").text_content()
+    spanish = page.locator("tr[data-measure='checkin_completion'][data-group='Spanish']")
+    assert spanish.locator("td").all_inner_texts() == ["1", "2", "50 %"]

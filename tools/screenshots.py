@@ -1,4 +1,4 @@
-"""Screenshots of the workspace for the README: docs/screenshots/{queue,patient,caseload}.png.
+"""Screenshots of the workspace for the README: docs/screenshots/{queue,patient,caseload,metrics}.png.
 
 Seeds the demo clinic in a database of its own, gives it some history (scores over ten weeks, a crisis
 text, a patient's question), serves it on loopback, signs in as the demo care manager in Chromium and
@@ -78,7 +78,7 @@ def main() -> int:
         finally:
             stop()
             runtime.close()
-    print(f"saved queue.png, patient.png and caseload.png in {OUT.relative_to(ROOT)}")
+    print(f"saved queue.png, patient.png, caseload.png and metrics.png in {OUT.relative_to(ROOT)}")
     return 0
 
 
@@ -98,6 +98,9 @@ def _shoot(url: str, email: str, password: str) -> None:
         page.screenshot(path=OUT / "patient.png", full_page=True)
         page.goto("/caseload")
         page.screenshot(path=OUT / "caseload.png", full_page=True)
+        page.goto("/metrics?by=language")
+        page.get_by_role("heading", name="By language").wait_for()
+        page.screenshot(path=OUT / "metrics.png", full_page=True)
         browser.close()
 
 

@@ -7,7 +7,7 @@ from functools import wraps
 from typing import Any, Callable, Iterable
 
 from flask import Blueprint, g, jsonify, request
-from marshmallow import Schema, ValidationError
+from marshmallow import Schema
 from sqlalchemy.exc import DBAPIError, IntegrityError
 from werkzeug.exceptions import HTTPException, MethodNotAllowed
 
@@ -15,10 +15,9 @@ from engage.audit.service import record_access
 from engage.auth.models import StaffUser
 from engage.auth.permissions import Permission, allows
 from engage.auth.tokens import user_for_token
-from engage.bounds import nul_errors
 from engage.db import log_failure, unique_violation
-from engage.errors import Conflict, DomainError, Invalid
-from engage.web import db, ids_in_range
+from engage.errors import Conflict, DomainError
+from engage.web import db, ids_in_range, load
 
 log = logging.getLogger(__name__)
 
@@ -142,13 +141,7 @@ def parse(schema: Schema, data: Any = None, **load_options) -> dict:
         data = json_body()
         if not isinstance(data, dict):
             raise BadRequest("the body must be a JSON object")
-    refused = nul_errors(data)
-    if refused:
-        raise Invalid("the request has invalid fields", refused)
-    try:
-        return schema.load(data, **load_options)
-    except ValidationError as exc:
-        raise Invalid("the request has invalid fields", exc.normalized_messages()) from None
+    return load(schema, data, **load_options)
 
 
 def json_body() -> Any:

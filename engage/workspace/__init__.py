@@ -11,10 +11,11 @@ from flask import Flask, flash, redirect, render_template, request, url_for
 from flask_wtf.csrf import CSRFError, CSRFProtect
 from werkzeug.middleware.proxy_fix import ProxyFix
 
+from engage.auth.permissions import Permission
 from engage.errors import DomainError, NotFound
 from engage.config import Settings
-from engage.workspace import caseload, patient, queue, signin  # noqa: F401  (their routes join the blueprint)
-from engage.workspace.access import can_act, current_staff, require_sign_in
+from engage.workspace import caseload, metrics, patient, queue, signin  # noqa: F401  (their routes join the blueprint)
+from engage.workspace.access import can_act, current_staff, may, require_sign_in
 from engage.workspace.blueprint import bp
 from engage.workspace.display import duration, label, local_time
 from engage.web import db, ids_in_range, runtime
@@ -33,9 +34,8 @@ def _refused_form(error: CSRFError):
                            detail="Reload the page and try again."), 400
 
 
-def _forbidden(_error):
-    return render_template("workspace/error.html", title="Not allowed",
-                           detail="Your role can read the workspace but not act in it."), 403
+def _forbidden(error):
+    return render_template("workspace/error.html", title="Not allowed", detail=error.description), 403
 
 
 def _domain_error(error: DomainError):
@@ -56,7 +56,8 @@ def _same_site(url: str | None) -> bool:
 def _template_helpers() -> dict:
     settings = runtime().settings
     return {"local_time": lambda when: local_time(when, settings.zone), "duration": duration, "label": label,
-            "can_act": can_act, "current_staff": current_staff, "clinic_name": settings.clinic_name}
+            "can_act": can_act, "current_staff": current_staff,
+            "may_read_metrics": lambda: may(Permission.READ_METRICS), "clinic_name": settings.clinic_name}
 
 
 bp.url_value_preprocessor(ids_in_range)

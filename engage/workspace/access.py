@@ -61,19 +61,30 @@ def current_staff() -> StaffUser:
 
 
 def can_act() -> bool:
-    return allows(current_staff().role, Permission.ACT_IN_WORKSPACE)
+    return may(Permission.ACT_IN_WORKSPACE)
 
 
-def acting(view: Callable) -> Callable:
-    """For actions: consultants and clinicians read the workspace but do not act in it."""
+def may(permission: Permission) -> bool:
+    return allows(current_staff().role, permission)
 
-    @wraps(view)
-    def wrapper(**path):
-        if not can_act():
-            abort(403)
-        return view(**path)
 
-    return wrapper
+def requires(permission: Permission, refusal: str) -> Callable[[Callable], Callable]:
+    """A page or action for the roles holding `permission`; others hear `refusal` with a 403."""
+
+    def decorate(view: Callable) -> Callable:
+        @wraps(view)
+        def wrapper(**path):
+            if not may(permission):
+                abort(403, refusal)
+            return view(**path)
+
+        return wrapper
+
+    return decorate
+
+
+# For actions: consultants and clinicians read the workspace but do not act in it.
+acting = requires(Permission.ACT_IN_WORKSPACE, "Your role can read the workspace but not act in it.")
 
 
 def audit(action: str, resource: str, patient_ids: Iterable[int | None], resource_id: object = None,

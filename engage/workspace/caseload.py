@@ -1,4 +1,4 @@
-"""/caseload (the treat-to-target table, its CSV) and /metrics."""
+"""/caseload: the treat-to-target table and its CSV."""
 from __future__ import annotations
 
 import csv
@@ -68,8 +68,3 @@ def _csv_value(value: object) -> object:
         return "'" + value
     return value
 
-
-@bp.get("/metrics")
-def metrics_page():
-    audit("view", "metrics", [None])
-    return render_template("workspace/metrics.html")

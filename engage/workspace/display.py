@@ -5,6 +5,8 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
+from babel import Locale, UnknownLocaleError
+
 from engage.enums import FlagPriority, FlagStatus
 from engage.flags.models import Flag
 
@@ -53,3 +55,20 @@ def label(value: object) -> str:
     """An enumeration's value as words: not_improving → Not improving."""
     text = str(getattr(value, "value", value)).replace("_", " ")
     return text[:1].upper() + text[1:]
+
+
+def share(value: float | None) -> str:
+    """A rate from 0 to 1 as a percentage: 0.3333 → 33.3 %."""
+    return "—" if value is None else f"{round(value * 100, 1):g} %"
+
+
+def minutes(value: float | None) -> str:
+    return "—" if value is None else duration(timedelta(minutes=value))
+
+
+def language_name(code: str) -> str:
+    """A patient's language tag in English words: es → Spanish, es-MX → Spanish (Mexico)."""
+    try:
+        return Locale.parse(code.replace("-", "_")).get_display_name("en")
+    except (UnknownLocaleError, ValueError):
+        return code
