@@ -6,7 +6,7 @@ import re
 import pytest
 
 from engage.flags import lexicon
-from engage.flags.crisis import EXCERPT_CHARS, CrisisLevel, classify, mentions_crisis
+from engage.flags.crisis import EXCERPT_CHARS, NO_CRISIS, CrisisLevel, classify, mentions_crisis
 from engage.flags.lexicon import LANGUAGES, load, tokens
 from tests.crisis_corpus import corpus, figures
 
@@ -124,6 +124,16 @@ def test_concepts_too_far_apart_are_not_read_together():
            "nice all week so we walked by the bridge")
     assert classify(near, "en").level is URGENT
     assert classify(far, "en").level is NONE
+
+
+def test_concepts_are_read_together_up_to_fourteen_words_from_the_first_to_the_last():
+    """From "jumping" to "bridge": 14 words (the comma's clause end is one), then 15 with "little"."""
+    fourteen = "thinking about jumping, after work we walked the dog with my two kids to the bridge"
+    fifteen = "thinking about jumping, after work we walked the dog with my two little kids to the bridge"
+    decision = classify(fourteen, "en")
+    assert (decision.level, decision.category) == (URGENT, "method_place")
+    assert decision.matched == "jumping, after work we walked the dog with my two kids to the bridge"
+    assert classify(fifteen, "en") == NO_CRISIS
 
 
 @pytest.mark.parametrize("text, level, category", [
