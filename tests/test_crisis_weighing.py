@@ -70,3 +70,9 @@ def test_a_negated_mention_does_not_hide_a_later_one_too_far_away_to_share_its_n
             "yesterday i bought a rope")
     decision = classify(text, "en")
     assert (decision.level, decision.matched, decision.category) == (URGENT, "bought a rope", "means_got")
+
+
+def test_a_lowered_reading_quotes_from_the_first_words_that_make_it():
+    """Both "i" start a reading of "dying" at the same level; the quote keeps "feel like" for the reader."""
+    decision = classify("i feel like im dying with this flu", "en")
+    assert (decision.level, decision.matched, decision.category) == (REVIEW, "i feel like im dying", "illness")
