@@ -150,6 +150,14 @@ def _restore_cache(target: Target, tree: Path) -> None:
           flush=True)
 
 
+def _keep_cache(target: Target, tree: Path) -> None:
+    """This run's cache, in place of those of the module's earlier sources and tests."""
+    CACHE.mkdir(exist_ok=True)
+    for earlier in CACHE.glob(_kept_cache(target).name.rsplit("-", 1)[0] + "-*.sqlite"):
+        earlier.unlink()
+    shutil.copy2(tree / ".mutmut-cache", _kept_cache(target))
+
+
 class MutationFailed(Exception):
     """mutmut could not run a module, usually because its tests fail unmutated."""
 
@@ -169,8 +177,7 @@ def mutate(target: Target) -> Result:
             finished = subprocess.run(command, cwd=tree, env=environment, capture_output=True, text=True)
             # mutmut's exit status is a bit field: 1 is its own failure, the others report survivors.
             if not finished.returncode & 1:
-                CACHE.mkdir(exist_ok=True)
-                shutil.copy2(tree / ".mutmut-cache", _kept_cache(target))
+                _keep_cache(target, tree)
                 return _read_results(target, tree, environment)
             print(f"mutmut stopped early on {target.name}; carrying on from its cache", flush=True)
         raise MutationFailed(finished.stdout[-3000:] + finished.stderr[-3000:])
