@@ -36,6 +36,11 @@ EXPLAINED: dict[tuple[str, str, str], str] = {
      ".values(next_slot=case((_RATES.c.next_slot > now, _RATES.c.next_slot), else_=now) + interval)",
      ".values(next_slot=case((_RATES.c.next_slot >= now, _RATES.c.next_slot), else_=now) + interval)"):
         "Equivalent: when the next free slot is exactly now, both branches give now.",
+    ("engage/outbox/rate_limit.py",
+     'lambda: SendRateLimiter(runtime.engine, f"{channel}:{settings.sender}", rate))',
+     'lambda: SendRateLimiter(runtime.engine, f"XX{channel}:{settings.sender}XX", rate))'):
+        "Equivalent: the key only names the row of shared slots; it is still the same for every worker "
+        "sending from one number on one channel and differs otherwise, and nothing else reads it.",
     ("engage/flags/crisis.py", "LOOKBACK_WORDS = 12", "LOOKBACK_WORDS = 13"):
         "Harmless: the window only bounds the search; the negation and subject patterns end at the crisis "
         "words and reach back a cue plus at most NEGATION_REACH (4) or SUBJECT_REACH (6) words.",
