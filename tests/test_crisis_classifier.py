@@ -6,7 +6,7 @@ import re
 import pytest
 
 from engage.flags import lexicon
-from engage.flags.crisis import EXCERPT_CHARS, CrisisLevel, classify, mentions_crisis
+from engage.flags.crisis import EXCERPT_CHARS, NO_CRISIS, CrisisLevel, classify, mentions_crisis
 from engage.flags.lexicon import LANGUAGES, load, tokens
 from tests.crisis_corpus import corpus, figures
 
@@ -112,6 +112,9 @@ def test_answers_and_everyday_replies_are_no_crisis(text):
     ("sería mejor no despertar mañana", "wished_death"),
     ("tengo una cuerda en el closet, ya sé para qué", "means_at_hand"),
     ("me pego en la cabeza cuando me desespero", "self_harm_again"),
+    # a review phrase right after or right before the concepts does not take them in
+    ("lately i keep picturing my funeral i am a burden to everyone", "dying"),
+    ("i am a burden picturing my funeral every night", "dying"),
 ])
 def test_concepts_read_together_are_urgent_where_no_phrase_is(text, rule):
     decision = classify(text, None)
@@ -124,6 +127,16 @@ def test_concepts_too_far_apart_are_not_read_together():
            "nice all week so we walked by the bridge")
     assert classify(near, "en").level is URGENT
     assert classify(far, "en").level is NONE
+
+
+def test_concepts_are_read_together_up_to_fourteen_words_from_the_first_to_the_last():
+    """From "jumping" to "bridge": 14 words (the comma's clause end is one), then 15 with "little"."""
+    fourteen = "thinking about jumping, after work we walked the dog with my two kids to the bridge"
+    fifteen = "thinking about jumping, after work we walked the dog with my two little kids to the bridge"
+    decision = classify(fourteen, "en")
+    assert (decision.level, decision.category) == (URGENT, "method_place")
+    assert decision.matched == "jumping, after work we walked the dog with my two kids to the bridge"
+    assert classify(fifteen, "en") == NO_CRISIS
 
 
 @pytest.mark.parametrize("text, level, category", [
@@ -145,6 +158,7 @@ def test_negations_other_people_and_everyday_words_lower_concepts_as_they_lower_
     ("called my mom just to hear her voice one last time", URGENT, "goodbye"),
     ("my dad said goodbye to his friends one last time", REVIEW, "third_person"),
     ("at school my daughter cut herself again", REVIEW, "third_person"),
+    ("jenna from work cut herself again", REVIEW, "third_person"),
 ])
 def test_another_person_is_the_subject_where_a_clause_begins_or_herself_says_so(text, level, category):
     """Texts drop the "i": "my mom" after a verb is whom the patient called, not who says goodbye."""

@@ -51,3 +51,28 @@ def test_every_language_is_compiled_before_the_first_text():
     load.cache_clear()
     prepare()
     assert load.cache_info().currsize == len(LANGUAGES)
+
+
+def test_someone_elses_words_inside_a_looking_up_leave_the_looking_up_the_patients():
+    """"ahorcarse" alone reads as someone else's; the quote keeps the patient's own searching."""
+    decision = classify("busqué cómo ahorcarse", "es")
+    assert (decision.level, decision.matched) == (URGENT, "busqué cómo ahorcarse")
+
+
+def test_a_concept_worded_twice_is_weighed_by_its_least_lowered_wording():
+    """"hunting rifle" is everyday, but "gun safe" still asks for a look when the patient has the key."""
+    decision = classify("i have the key to the gun safe for my husband's hunting rifle", "en")
+    assert (decision.level, decision.matched, decision.category) == (REVIEW, "have the key to the gun", "safety")
+
+
+def test_a_negated_mention_does_not_hide_a_later_one_too_far_away_to_share_its_negation():
+    text = ("i never bought a rope before, my wife did the shopping for the two of us for twenty years. "
+            "yesterday i bought a rope")
+    decision = classify(text, "en")
+    assert (decision.level, decision.matched, decision.category) == (URGENT, "bought a rope", "means_got")
+
+
+def test_a_lowered_reading_quotes_from_the_first_words_that_make_it():
+    """Both "i" start a reading of "dying" at the same level; the quote keeps "feel like" for the reader."""
+    decision = classify("i feel like im dying with this flu", "en")
+    assert (decision.level, decision.matched, decision.category) == (REVIEW, "i feel like im dying", "illness")

@@ -9,7 +9,8 @@ from sqlalchemy import func, select
 
 from engage.config import load_settings
 from engage.outbox.models import SendRate
-from engage.outbox.rate_limit import SendRateLimiter
+from engage.outbox.rate_limit import SendRateLimiter, send_limiter
+from engage.runtime import build_runtime
 from tests.phone import Phone
 
 
@@ -87,6 +88,17 @@ def test_concurrent_workers_in_real_time_stay_under_the_limit(runtime):
     assert len(gaps) == 19 and min(gaps) >= 0.05 - 1e-6
     assert all(went >= slot - 0.002 for slot, went in sends)
     assert max(went for _, went in sends) - started >= 19 * 0.05 - 0.01
+
+
+def test_texts_and_calls_are_each_paced_at_their_own_configured_speed(runtime):
+    paced = build_runtime(runtime.settings.with_overrides(sms_per_second=4, calls_per_second=2))
+    try:
+        for channel, interval in (("sms", 0.25), ("voice", 0.5)):
+            limiter = send_limiter(paced, channel)
+            first, second = limiter.wait_for_slot(), limiter.wait_for_slot()
+            assert second - first == pytest.approx(interval), channel
+    finally:
+        paced.close()
 
 
 def test_dispatcher_sends_at_the_configured_speed(client, auth, factory, twilio, runtime):

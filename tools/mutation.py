@@ -9,10 +9,15 @@ mutmut itself records counts as killed too. A survivor is either listed in mutat
 with why no test can or should tell it apart, or printed as unexplained so that a test can be written.
 The exit status is 1 when a survivor is unexplained, a module scores under TARGET_SCORE, or a
 module could not be run. A run of some modules replaces only their rows and survivors in the table.
+
+mutmut's cache of each run is kept in .mutation-cache/, one per module's source and tests to run: a
+rerun after tests were added tries again only the mutants not yet killed. Any change to the module
+starts afresh; delete .mutation-cache/ for a clean run after tests were removed or weakened.
 """
 from __future__ import annotations
 
 import datetime
+import hashlib
 import os
 import re
 import runpy
@@ -30,6 +35,7 @@ DOC = ROOT / "docs" / "testing.md"
 # mutmut rewrites the file under test in place: it works on a copy of these, so the work tree is never
 # left mutated and can be edited (or committed) while a run goes on.
 COPIED = ("pyproject.toml", "engage", "messages", "webhooks", "migrations", "locales", "tests", "tools")
+CACHE = ROOT / ".mutation-cache"
 BEGIN, END = "<!-- mutation-table:begin -->", "<!-- mutation-table:end -->"
 # Long enough for the slowest relevant test on a busy machine, short enough that a mutant looping
 # forever (quiet hours, the limiter) is killed in seconds.
@@ -125,6 +131,33 @@ def _copy_tree(tree: Path) -> None:
             shutil.copy2(ROOT / name, tree / name)
 
 
+def _kept_cache(target: Target) -> Path:
+    """Where the cache of this module's runs is kept: any change to its source, scope or tests to run
+    names another file, so killed mutants are carried over only to the very same code."""
+    key = hashlib.sha256(repr(target).encode() + (ROOT / target.path).read_bytes()).hexdigest()[:16]
+    return CACHE / f"{target.path.replace('/', '.')}-{key}.sqlite"
+
+
+def _restore_cache(target: Target, tree: Path) -> None:
+    """The last run's killed mutants stay killed (tests were only added since, as mutmut assumes);
+    every other mutant is tried again, since mutmut would not notice a new corpus text."""
+    if not _kept_cache(target).exists():
+        return
+    shutil.copy2(_kept_cache(target), tree / ".mutmut-cache")
+    with sqlite3.connect(tree / ".mutmut-cache") as db:
+        db.execute("UPDATE mutant SET status = 'untested' WHERE status != 'ok_killed'")
+    print(f"carrying over the mutants killed by the last run of {target.name} ({_kept_cache(target).name})",
+          flush=True)
+
+
+def _keep_cache(target: Target, tree: Path) -> None:
+    """This run's cache, in place of those of the module's earlier sources and tests."""
+    CACHE.mkdir(exist_ok=True)
+    for earlier in CACHE.glob(_kept_cache(target).name.rsplit("-", 1)[0] + "-*.sqlite"):
+        earlier.unlink()
+    shutil.copy2(tree / ".mutmut-cache", _kept_cache(target))
+
+
 class MutationFailed(Exception):
     """mutmut could not run a module, usually because its tests fail unmutated."""
 
@@ -134,6 +167,7 @@ def mutate(target: Target) -> Result:
     with tempfile.TemporaryDirectory(prefix="engage-mutation-") as scratch:
         tree = Path(scratch)
         _copy_tree(tree)
+        _restore_cache(target, tree)
         # The copy comes first on the path, ahead of the editable install of the work tree.
         environment = {**os.environ, "MUTATION_SCOPE": ",".join(target.scope),
                        "PYTHONPATH": os.pathsep.join([str(tree), str(tree / "tools")])}
@@ -143,9 +177,21 @@ def mutate(target: Target) -> Result:
             finished = subprocess.run(command, cwd=tree, env=environment, capture_output=True, text=True)
             # mutmut's exit status is a bit field: 1 is its own failure, the others report survivors.
             if not finished.returncode & 1:
+                _run_passed_over(tree, command, environment)
+                _keep_cache(target, tree)
                 return _read_results(target, tree, environment)
             print(f"mutmut stopped early on {target.name}; carrying on from its cache", flush=True)
         raise MutationFailed(finished.stdout[-3000:] + finished.stderr[-3000:])
+
+
+def _run_passed_over(tree: Path, command: list[str], environment: dict[str, str]) -> None:
+    """mutmut 2.5.1 now and then passes over a mutant in its run of a whole file, leaving it untested
+    in its cache; named on its own, it is tested like the others."""
+    with sqlite3.connect(tree / ".mutmut-cache") as db:
+        passed_over = [mutant_id for mutant_id, in db.execute("SELECT id FROM mutant WHERE status = 'untested'")]
+    for mutant_id in passed_over:
+        subprocess.run([*command[:4], str(mutant_id), *command[4:]], cwd=tree, env=environment,
+                       capture_output=True, text=True)
 
 
 def _read_results(target: Target, tree: Path, environment: dict[str, str]) -> Result:

@@ -6,6 +6,7 @@ _FROZEN = ("Harmless: nothing assigns to or hashes these values; `frozen` docume
            "results, not state.")
 _KEYWORD_NAME = ("Harmless: the name only labels the reply's message kind (`keyword_opt_out`) in the message "
                  "log; nothing reads it back, and the keyword itself is compared by identity.")
+_REPR = "Harmless: a reading is never printed; `repr=False` only keeps the cached matches out of its repr."
 EXPLAINED: dict[tuple[str, str, str], str] = {
     **{(path, "@dataclass(frozen=True)", "@dataclass(frozen=False)"): _FROZEN
        for path in ("engage/instruments/scoring.py", "engage/checkins/conversation.py",
@@ -35,6 +36,11 @@ EXPLAINED: dict[tuple[str, str, str], str] = {
      ".values(next_slot=case((_RATES.c.next_slot > now, _RATES.c.next_slot), else_=now) + interval)",
      ".values(next_slot=case((_RATES.c.next_slot >= now, _RATES.c.next_slot), else_=now) + interval)"):
         "Equivalent: when the next free slot is exactly now, both branches give now.",
+    ("engage/outbox/rate_limit.py",
+     'lambda: SendRateLimiter(runtime.engine, f"{channel}:{settings.sender}", rate))',
+     'lambda: SendRateLimiter(runtime.engine, f"XX{channel}:{settings.sender}XX", rate))'):
+        "Equivalent: the key only names the row of shared slots; it is still the same for every worker "
+        "sending from one number on one channel and differs otherwise, and nothing else reads it.",
     ("engage/flags/crisis.py", "LOOKBACK_WORDS = 12", "LOOKBACK_WORDS = 13"):
         "Harmless: the window only bounds the search; the negation and subject patterns end at the crisis "
         "words and reach back a cue plus at most NEGATION_REACH (4) or SUBJECT_REACH (6) words.",
@@ -55,6 +61,33 @@ EXPLAINED: dict[tuple[str, str, str], str] = {
      'words = " ".join(original[sources[0][0]:sources[-1][1]].split()) if sources else "XXXX"'):
         "Equivalent: every matched span holds at least one of the patient's words, and each has its place "
         "in the text (only the line's closing mark has none), so `sources` is never empty.",
+    ("engage/flags/crisis.py", "_lowered: list | None = field(default=None, repr=False)",
+     "_lowered: list & None = field(default=None, repr=False)"):
+        "Equivalent: the module postpones annotations, and a dataclass only reads them as text.",
+    ("engage/flags/crisis.py", "_lowered: list | None = field(default=None, repr=False)",
+     "_lowered: list | None = field(default=None, repr=True)"): _REPR,
+    ("engage/flags/crisis.py", "_lowered: list | None = field(default=None, repr=False)",
+     "_lowered: list | None = None"): _REPR,
+    ("engage/flags/crisis.py", "weighed: dict[_Found, tuple[CrisisLevel, str | None]] = {}",
+     "weighed: dict[_Found, tuple[CrisisLevel, str & None]] = {}"):
+        "Equivalent: Python never evaluates the annotation of a local variable.",
+    ("engage/flags/crisis.py", "if judged[0] is CrisisLevel.URGENT:", "if judged[1] is CrisisLevel.URGENT:"):
+        "Equivalent: the rules after the first urgent one are read too, but none can rank higher, and "
+        "`classify` replaces a reading only with one that ranks higher (the first of equal rank stays).",
+    ("engage/flags/crisis.py", "break", "continue"):
+        "Equivalent: it is the loop's last statement; once a window reaches the rule's level no later window "
+        "ranks higher (the level is capped at the rule's), and `best` is replaced only by a higher one.",
+    ("engage/flags/crisis.py",
+     "return best if best is not None and best[0] is not CrisisLevel.NONE else None",
+     "return best if best is not None and best[1] is not CrisisLevel.NONE else None"):
+        "Equivalent: a reading left at none is then yielded instead of dropped, and `classify` drops it: it "
+        "keeps only urgent or review readings.",
+    ("engage/flags/crisis.py", "cues += options[:count]", "cues = options[:count]"):
+        "Equivalent: each concept comes once from the Counter, so `cues` is still empty when first-person "
+        "cues are added.",
+    ("engage/flags/crisis.py", "if _RANK[weakest[0]] < _RANK[level]:", "if _RANK[weakest[0]] <= _RANK[level]:"):
+        "Harmless: the level is the same; only when two concepts are lowered to the same level does the later "
+        "one, not the earlier, name why (both are true reasons).",
 }
 
 
