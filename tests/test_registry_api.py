@@ -91,6 +91,17 @@ def test_review_queue_is_urgent_first_then_oldest_and_keeps_history(client, auth
     assert [f["kind"] for f in client.get("/api/v1/flags", headers=headers).json["data"]] == ["patient_message"]
 
 
+def test_an_urgent_text_from_an_unknown_number_tops_the_queue_above_older_urgent_flags(client, auth, factory,
+                                                                                       twilio, runtime):
+    known = factory.patient()
+    Phone(client, twilio, runtime, known.phone).text("I want to kill myself")
+    Phone(client, twilio, runtime, "+13125550177").text("i want to end my life tonight")
+    Phone(client, twilio, runtime, known.phone).text("please call me back")
+    queue = client.get("/api/v1/flags", headers=auth("care_manager")).json["data"]
+    assert [(f["patient_id"], f["priority"]) for f in queue] == [
+        (None, "urgent"), (known.id, "urgent"), (known.id, "normal")]
+
+
 def test_only_care_roles_work_flags(client, auth, factory, twilio, runtime):
     patient = factory.patient()
     Phone(client, twilio, runtime, patient.phone).text("hello")

@@ -95,7 +95,7 @@ def test_a_consultant_sees_the_queue_without_buttons(page, factory, runtime):
     assert page.get_by_role("button", name="Resolve").count() == 0
 
 
-def test_the_queue_shows_urgent_first_then_oldest_with_an_unknown_number(page, factory, runtime, client, twilio):
+def test_the_queue_shows_an_unknown_numbers_crisis_first_then_urgent_then_oldest(page, factory, runtime, client, twilio):
     from tests.phone import Phone
 
     manager = person(factory, runtime)
@@ -106,10 +106,11 @@ def test_the_queue_shows_urgent_first_then_oldest_with_an_unknown_number(page, f
     _sign_in(page, manager.email)
     page.get_by_text("Oldest normal").wait_for()
     reasons = page.locator("tr.flag td:nth-child(3)").all_inner_texts()
-    assert reasons[:2] == ["Older urgent", "Newer urgent"] and reasons[-1] == "Oldest normal"
+    # The stranger's crisis text is the newest, and still first: nobody can look that person up.
+    assert reasons[1:3] == ["Older urgent", "Newer urgent"] and reasons[-1] == "Oldest normal"
     unknown = page.locator("tr.flag", has_text="Unknown number")
     assert "+13125554999" in unknown.inner_text() and "i want to kill myself" in unknown.inner_text()
-    assert page.locator("tr.flag").nth(2).inner_text() == unknown.inner_text()
+    assert page.locator("tr.flag").nth(0).inner_text() == unknown.inner_text()
     assert "Overdue" in page.locator("tr.flag", has_text="Older urgent").locator("td.sla.overdue").inner_text()
 
 

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from sqlalchemy import case, select
+from sqlalchemy import and_, case, select
 from sqlalchemy.orm import Session
 
 from engage.auth.models import StaffUser
@@ -76,8 +76,10 @@ def _notify_on_call(session: Session, settings: Settings, flag: Flag) -> None:
 
 def review_queue(session: Session, *, status: FlagStatus | None = None, priority: FlagPriority | None = None,
                  assigned_to_id: int | None = None, limit: int = 100) -> list[Flag]:
-    """Urgent first, then oldest: the order a care manager should work them."""
-    rank = case({FlagPriority.URGENT.value: 0, FlagPriority.HIGH.value: 1}, value=Flag.priority, else_=2)
+    """Urgent first, then oldest: the order a care manager should work them. An urgent text from a number
+    that matches no patient goes above every other: nobody can look that person up in the chart."""
+    rank = case((and_(Flag.priority == FlagPriority.URGENT, Flag.patient_id.is_(None)), 0),
+                (Flag.priority == FlagPriority.URGENT, 1), (Flag.priority == FlagPriority.HIGH, 2), else_=3)
     query = select(Flag).order_by(rank, Flag.created_at, Flag.id).limit(limit)
     if status is not None:
         query = query.where(Flag.status == status)
