@@ -28,7 +28,7 @@ FHIR_JSON = "application/fhir+json"
 SEARCH_PARAMETERS = """
         - {in: query, name: patient, required: true, schema: {type: string},
            description: 'A patient id, or Patient/<id>'}
-        - {in: query, name: code, schema: {type: string}, description: 'A LOINC token, [http://loinc.org|]code'}
+        - {in: query, name: code, schema: {type: string}, description: 'A LOINC token: code, http://loinc.org|code, or http://loinc.org| for any'}
         - {in: query, name: date, schema: {type: array, items: {type: string}}, explode: true,
            description: 'Repeatable; [eq|ge|gt|le|lt] then YYYY-MM-DD (a UTC day) or an instant with its offset'}
         - {in: query, name: _count, schema: {type: integer, minimum: 1, maximum: 100, default: 20}}
