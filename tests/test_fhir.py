@@ -213,6 +213,19 @@ def test_bad_search_parameters_are_400_with_an_operation_outcome(client, auth, q
     assert outcome["issue"][0]["code"] == "invalid"
 
 
+@pytest.mark.parametrize("method, path", [("post", "Observation"), ("delete", "Patient/1"), ("put", "Questionnaire/phq9")])
+def test_a_method_fhir_does_not_offer_here_is_405_with_an_operation_outcome(client, auth, method, path):
+    response = getattr(client, method)(f"/api/v1/fhir/{path}", headers=auth("integration"))
+    assert response.status_code == 405 and response.mimetype == FHIR_JSON and "GET" in response.headers["Allow"]
+    assert valid(response.json)["issue"][0]["code"] == "not-supported"
+
+
+def test_a_method_not_allowed_elsewhere_keeps_the_apis_error_shape(client, auth):
+    response = client.delete("/api/v1/caseload", headers=auth())
+    assert (response.status_code, response.mimetype, response.json["error"]) == (
+        405, "application/json", "method_not_allowed")
+
+
 def test_no_token_is_an_operation_outcome_too(client):
     response = client.get("/api/v1/fhir/Questionnaire/phq9")
     assert response.status_code == 401 and response.mimetype == FHIR_JSON
