@@ -38,8 +38,18 @@ class BadRequest(DomainError):
     code = "bad_request"
 
 
+# The largest registry request is a few kilobytes (a patient, a note of 500 characters); a body past
+# this is refused before it is read, so a list of millions of answers cannot hold a worker while each
+# one is checked.
+BODY_LIMIT = 64 * 1024
+
+
 def current_user() -> StaffUser:
     return g.staff_user
+
+
+def limit_body() -> None:
+    request.max_content_length = BODY_LIMIT
 
 
 def authenticate() -> None:
@@ -229,6 +239,7 @@ def answer_http_errors_with(blueprint: Blueprint, render: Callable[[HTTPExceptio
 def install(blueprint: Blueprint) -> None:
     blueprint.record_once(_answer_http_errors_as_json)
     blueprint.url_value_preprocessor(ids_in_range)
+    blueprint.before_request(limit_body)
     blueprint.before_request(authenticate)
     blueprint.register_error_handler(DomainError, render_error)
     blueprint.register_error_handler(IntegrityError, render_integrity_error)
