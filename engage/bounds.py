@@ -22,8 +22,18 @@ PHONE_INPUT = 40
 TIMEZONE_LENGTH = 64
 
 
+class Whole(fields.Integer):
+    """An integer as JSON or a query string writes it: 2.0 is 2, but 2.9 is refused rather than cut
+    down to 2, which would record an answer, or name a row, that the client never sent."""
+
+    def _validated(self, value):
+        if isinstance(value, float) and not value.is_integer():
+            raise self.make_error("invalid", input=value)
+        return super()._validated(value)
+
+
 def Id(**kwargs) -> fields.Integer:
-    return fields.Integer(validate=validate.Range(min=1, max=MAX_ID), **kwargs)
+    return Whole(validate=validate.Range(min=1, max=MAX_ID), **kwargs)
 
 
 def Text(max_length: int, min_length: int = 0, **kwargs) -> fields.String:

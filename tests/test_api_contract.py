@@ -9,13 +9,26 @@ import pytest
 import schemathesis
 from hypothesis import HealthCheck, settings, strategies as st
 from schemathesis.checks import not_a_server_error
-from schemathesis.specs.openapi.checks import response_schema_conformance, status_code_conformance
+from schemathesis.specs.openapi.checks import (
+    content_type_conformance, response_schema_conformance, status_code_conformance,
+)
 
 from engage.db import session_scope
 from engage.enums import FlagKind
 from engage.flags.service import raise_flag
+from tests.test_fhir import FHIR_JSON, valid
 
-CHECKS = [not_a_server_error, response_schema_conformance, status_code_conformance]
+
+def fhir_answers_are_valid_fhir(_ctx, response, case) -> None:
+    """The document can only call a FHIR answer an object: the FHIR models judge what is in it."""
+    if "/fhir/" not in case.path or case.method.upper() in ("HEAD", "OPTIONS"):  # HTTP's own: no body
+        return
+    assert response.headers.get("content-type", [""])[0].split(";")[0] == FHIR_JSON
+    valid(response.json())
+
+
+CHECKS = [not_a_server_error, response_schema_conformance, status_code_conformance, content_type_conformance,
+          fhir_answers_are_valid_fhir]
 # Valid values for the document's own formats, so generated requests get past validation into the database.
 schemathesis.openapi.format("phone", st.from_regex(r"\(312\) 555-0[0-9]{3}", fullmatch=True))
 schemathesis.openapi.format("iana-time-zone", st.sampled_from(sorted(available_timezones())))
@@ -26,6 +39,14 @@ def _seeded_ids(values):
     if not isinstance(values, dict):
         return values
     return {name: 1 if name.endswith("_id") and str(value).isdigit() else value for name, value in values.items()}
+
+
+def _seeded_query(values):
+    """As _seeded_ids, and a FHIR search names the seeded patient."""
+    values = _seeded_ids(values)
+    if isinstance(values, dict) and "patient" in values:
+        return {**values, "patient": "1"}
+    return values
 
 
 @pytest.fixture
@@ -65,6 +86,10 @@ def api_schema(app, registry):
     @loaded.hook
     def before_generate_path_parameters(_context, strategy):
         return st.one_of(strategy, strategy.map(_seeded_ids))
+
+    @loaded.hook
+    def before_generate_query(_context, strategy):
+        return st.one_of(strategy, strategy.map(_seeded_query))
 
     @loaded.hook
     def before_generate_body(_context, strategy):

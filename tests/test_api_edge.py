@@ -146,9 +146,20 @@ def test_pages_outside_the_api_keep_their_own_error_pages(client):
 
 
 def test_json_nested_past_any_request_of_ours_is_a_400_or_no_body(client, auth, flag_id):
-    deep = "[" * 100_000
+    deep = "[" * 60_000  # past any recursion limit, within the body limit
     response = client.post("/api/v1/patients", data=deep, content_type="application/json", headers=auth())
     assert _is_error(response, 400, "bad_request")
     response = client.post(f"/api/v1/flags/{flag_id}/acknowledge", data=deep, content_type="application/json",
                            headers=auth())
     assert response.status_code == 200 and response.json["status"] == "acknowledged"
+
+
+def test_a_body_larger_than_any_request_needs_is_refused_before_it_is_read(client, auth, factory):
+    """Two million answers would hold a worker for seconds while each is checked; the limit answers at once."""
+    patient = factory.patient()
+    body = {"instrument": "phq9", "answers": [0] * 2_000_000, "completed_at": "2026-03-02T10:00:00Z",
+            "source": "ehr"}
+    response = client.post(f"/api/v1/patients/{patient.id}/outcomes", headers=auth(), json=body)
+    assert _is_error(response, 413, "request_entity_too_large")
+    assert client.post(f"/api/v1/patients/{patient.id}/outcomes", headers=auth(),
+                       json={**body, "answers": [0] * 9}).status_code == 201

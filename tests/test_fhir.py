@@ -18,11 +18,24 @@ FREQUENCY = ["LA6568-5", "LA6569-3", "LA6570-1", "LA6571-9"]
 
 
 def valid(resource: dict) -> dict:
-    """Validated by the FHIR models (R4B, whose resources used here are R4's), entries included."""
+    """Validated by the FHIR models (R4B, whose resources used here are R4's), entries included, and
+    without the empty arrays, objects and strings that FHIR's JSON format forbids (the models let
+    them pass; an EHR's validator refuses them)."""
     get_fhir_model_class(resource["resourceType"]).model_validate(resource)
+    assert not empty_values(resource), empty_values(resource)
     for entry in resource.get("entry", []):
         valid(entry["resource"])
     return resource
+
+
+def empty_values(value, path: str = "") -> list[str]:
+    if value in ([], {}, ""):
+        return [path]
+    if isinstance(value, dict):
+        return [found for key, inner in value.items() for found in empty_values(inner, f"{path}.{key}")]
+    if isinstance(value, list):
+        return [found for n, inner in enumerate(value) for found in empty_values(inner, f"{path}[{n}]")]
+    return []
 
 
 def fhir(client, headers, path: str, status: int = 200, **query) -> dict:
@@ -154,9 +167,32 @@ def test_a_partial_administration_is_a_stopped_response_and_no_observation(clien
     fhir(client, headers, f"Observation/{outcome_id}", status=404)
 
 
+def test_an_administration_with_no_answer_yet_has_no_items(client, auth, factory):
+    patient, headers = factory.patient(), auth()
+    outcome_id = record(client, headers, patient, "phq9", [None] * 9, datetime(2026, 3, 2, tzinfo=timezone.utc))
+    response = fhir(client, headers, f"QuestionnaireResponse/{outcome_id}")
+    assert response["status"] == "stopped" and "item" not in response
+
+
+def test_a_page_past_the_end_has_no_entries_and_leads_back(client, auth, history):
+    patient, _ids = history
+    bundle = fhir(client, auth(), "Observation", patient=str(patient.id), _offset="10", _count="3")
+    assert bundle["total"] == 4 and "entry" not in bundle
+    assert {link["relation"] for link in bundle["link"]} == {"self", "previous"}
+
+
+@pytest.mark.parametrize("code, totals", [
+    (f"{LOINC}|", [18, 12, 2, 14]), ("|44261-6", []), ("44261-6", [18, 12, 2]), ("", [])])
+def test_a_code_token_reads_as_fhir_writes_it(client, auth, history, code, totals):
+    """system| is any code in the system; |code is a code without a system, which none of ours is."""
+    patient, _ids = history
+    bundle = fhir(client, auth(), "Observation", patient=str(patient.id), code=code)
+    assert [e["resource"]["valueInteger"] for e in bundle.get("entry", [])] == totals
+
+
 def test_a_patient_without_outcomes_or_unknown_is_an_empty_bundle(client, auth, factory):
     patient = factory.patient()
-    assert fhir(client, auth(), "Observation", patient=str(patient.id))["entry"] == []
+    assert "entry" not in fhir(client, auth(), "Observation", patient=str(patient.id))
     assert fhir(client, auth(), "Observation", patient="999999")["total"] == 0
 
 
@@ -175,6 +211,19 @@ def test_unknown_ids_are_404_with_an_operation_outcome(client, auth, path):
 def test_bad_search_parameters_are_400_with_an_operation_outcome(client, auth, query):
     outcome = fhir(client, auth(), "Observation", status=400, **query)
     assert outcome["issue"][0]["code"] == "invalid"
+
+
+@pytest.mark.parametrize("method, path", [("post", "Observation"), ("delete", "Patient/1"), ("put", "Questionnaire/phq9")])
+def test_a_method_fhir_does_not_offer_here_is_405_with_an_operation_outcome(client, auth, method, path):
+    response = getattr(client, method)(f"/api/v1/fhir/{path}", headers=auth("integration"))
+    assert response.status_code == 405 and response.mimetype == FHIR_JSON and "GET" in response.headers["Allow"]
+    assert valid(response.json)["issue"][0]["code"] == "not-supported"
+
+
+def test_a_method_not_allowed_elsewhere_keeps_the_apis_error_shape(client, auth):
+    response = client.delete("/api/v1/caseload", headers=auth())
+    assert (response.status_code, response.mimetype, response.json["error"]) == (
+        405, "application/json", "method_not_allowed")
 
 
 def test_no_token_is_an_operation_outcome_too(client):

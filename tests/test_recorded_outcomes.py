@@ -3,6 +3,8 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta, timezone
 
+import pytest
+
 from engage.flags.models import Flag
 from tests.factories import rows
 
@@ -60,3 +62,24 @@ def test_results_without_an_external_id_are_each_recorded(client, auth, factory)
     for _ in range(2):
         assert _record(client, headers, patient.id, answers=[0] * 9, completed_at=completed_at).status_code == 201
     assert len(_outcomes(client, headers, patient.id)) == 2
+
+
+@pytest.mark.parametrize("answers", [[2.9] * 9, [0] * 8 + [0.5], [1] * 8 + [float("1e300")]])
+def test_an_answer_with_a_fraction_is_refused_not_cut_down(client, auth, factory, runtime, answers):
+    patient, headers = factory.patient(), auth()
+    response = _record(client, headers, patient.id, answers=answers)
+    assert response.status_code == 422 and "answers" in response.json["fields"]
+    assert _outcomes(client, headers, patient.id) == []
+
+
+def test_a_whole_number_written_with_a_point_is_that_number(client, auth, factory):
+    patient, headers = factory.patient(), auth()
+    response = _record(client, headers, patient.id, answers=[1.0] * 9)
+    assert (response.status_code, response.json["total"]) == (201, 9)
+
+
+def test_an_id_with_a_fraction_names_no_patient(client, auth, factory):
+    patient, headers = factory.patient(), auth()
+    response = client.post("/api/v1/appointments", headers=headers, json={
+        "patient_id": patient.id + 0.5, "starts_at": datetime.now(timezone.utc).isoformat(), "modality": "phone"})
+    assert response.status_code == 422 and "patient_id" in response.json["fields"]

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from functools import wraps
 from typing import Any, Callable, Iterable
 
-from flask import Blueprint, g, jsonify, request
+from flask import Blueprint, current_app, g, jsonify, make_response, request
 from marshmallow import Schema
 from sqlalchemy.exc import DBAPIError, IntegrityError
 from werkzeug.exceptions import HTTPException, MethodNotAllowed
@@ -37,8 +37,18 @@ class BadRequest(DomainError):
     code = "bad_request"
 
 
+# The largest registry request is a few kilobytes (a patient, a note of 500 characters); a body past
+# this is refused before it is read, so a list of millions of answers cannot hold a worker while each
+# one is checked.
+BODY_LIMIT = 64 * 1024
+
+
 def current_user() -> StaffUser:
     return g.staff_user
+
+
+def limit_body() -> None:
+    request.max_content_length = BODY_LIMIT
 
 
 def authenticate() -> None:
@@ -191,18 +201,38 @@ def _answer_http_errors_as_json(state) -> None:
     def answer(error: HTTPException):
         if not request.path.startswith(prefix):
             return error
-        code = "internal_error" if error.code == 500 else error.name.lower().replace(" ", "_")
-        body, status = error_response(error.code or 500, code, error.description or error.name)
+        shapes = current_app.extensions.get(ERROR_SHAPES, {})
+        render = next((render for under, render in shapes.items() if request.path.startswith(under)), _as_json)
+        response = make_response(render(error))
         if isinstance(error, MethodNotAllowed) and error.valid_methods:
-            body.headers["Allow"] = ", ".join(error.valid_methods)
-        return body, status
+            response.headers["Allow"] = ", ".join(error.valid_methods)
+        return response
 
     state.app.register_error_handler(HTTPException, answer)
+
+
+def _as_json(error: HTTPException):
+    code = "internal_error" if error.code == 500 else error.name.lower().replace(" ", "_")
+    return error_response(error.code or 500, code, error.description or error.name)
+
+
+ERROR_SHAPES = "engage.api.error_shapes"
+
+
+def answer_http_errors_with(blueprint: Blueprint, render: Callable[[HTTPException], Any]) -> None:
+    """Unknown methods and failures under `blueprint` answer as `render(error)` gives them (anything a
+    view may return), for clients that read errors in a shape of their own."""
+
+    def remember(state) -> None:
+        state.app.extensions.setdefault(ERROR_SHAPES, {})[state.url_prefix.rstrip("/") + "/"] = render
+
+    blueprint.record_once(remember)
 
 
 def install(blueprint: Blueprint) -> None:
     blueprint.record_once(_answer_http_errors_as_json)
     blueprint.url_value_preprocessor(ids_in_range)
+    blueprint.before_request(limit_body)
     blueprint.before_request(authenticate)
     blueprint.register_error_handler(DomainError, render_error)
     blueprint.register_error_handler(IntegrityError, render_integrity_error)

@@ -10,8 +10,9 @@ from urllib.parse import urlencode
 
 from flask import Blueprint, request
 from sqlalchemy.exc import DBAPIError
+from werkzeug.exceptions import HTTPException
 
-from engage.api.edge import Audit, endpoint
+from engage.api.edge import Audit, answer_http_errors_with, endpoint
 from engage.auth.permissions import Permission
 from engage.db import log_failure
 from engage.errors import DomainError, NotFound
@@ -28,13 +29,14 @@ FHIR_JSON = "application/fhir+json"
 SEARCH_PARAMETERS = """
         - {in: query, name: patient, required: true, schema: {type: string},
            description: 'A patient id, or Patient/<id>'}
-        - {in: query, name: code, schema: {type: string}, description: 'A LOINC token, [http://loinc.org|]code'}
+        - {in: query, name: code, schema: {type: string}, description: 'A LOINC token: code, http://loinc.org|code, or http://loinc.org| for any'}
         - {in: query, name: date, schema: {type: array, items: {type: string}}, explode: true,
            description: 'Repeatable; [eq|ge|gt|le|lt] then YYYY-MM-DD (a UTC day) or an instant with its offset'}
         - {in: query, name: _count, schema: {type: integer, minimum: 1, maximum: 100, default: 20}}
         - {in: query, name: _offset, schema: {type: integer, minimum: 0, default: 0},
            description: 'Where the page starts; the next and previous links carry it'}"""
-_ISSUE = {400: "invalid", 401: "login", 403: "forbidden", 404: "not-found", 409: "conflict", 422: "invalid"}
+_ISSUE = {400: "invalid", 401: "login", 403: "forbidden", 404: "not-found", 405: "not-supported", 409: "conflict",
+          422: "invalid", 500: "exception"}
 
 
 @dataclass(frozen=True)
@@ -190,6 +192,15 @@ def _domain_error(error: DomainError):
     details = "; ".join(f"{name}: {', '.join(map(str, why))}" for name, why in error.fields.items())
     return _answer(error.status, _ISSUE.get(error.status, "processing"),
                    error.message + (f" ({details})" if details else ""))
+
+
+def _http_error(error: HTTPException):
+    """A method a resource does not offer, found while routing, before any view of ours is chosen."""
+    status = error.code or 500
+    return _answer(status, _ISSUE.get(status, "processing"), error.description or error.name)
+
+
+answer_http_errors_with(bp, _http_error)
 
 
 @bp.errorhandler(DBAPIError)

@@ -29,6 +29,7 @@ _ERRORS = {
     401: "No bearer token, or one that is unknown or revoked",
     403: "The token's role may not do this",
     404: "No such resource (or an id out of range)",
+    413: "The body is larger than any request needs (64 KiB)",
     422: "Invalid fields, named in \"fields\"",
 }
 
@@ -74,6 +75,8 @@ def _errors_answered(operation: dict, rule, permission) -> list[int]:
     answered = [401]
     if body is not None and body.setdefault("required", True):
         answered.append(400)
+    if body is not None:
+        answered.append(413)
     if permission is not None and GRANTS[permission] != frozenset(Role):
         answered.append(403)
     if rule.arguments:

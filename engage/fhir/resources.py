@@ -79,12 +79,12 @@ def questionnaire_response(outcome: Outcome, questionnaire_url: str) -> dict:
              for item, value in zip(instrument.questions, outcome.answers) if value is not None]
     if outcome.total is not None:
         items.append({"linkId": TOTAL_LINK, "answer": [{"valueInteger": outcome.total}]})
-    return {
+    return _without_empty({
         "resourceType": "QuestionnaireResponse", "id": str(outcome.id), "questionnaire": questionnaire_url,
         "status": "completed" if outcome.total is not None else "stopped",
         "subject": {"reference": f"Patient/{outcome.patient_id}"}, "authored": instant(outcome.completed_at),
         "item": items,
-    }
+    })
 
 
 def observation(outcome: Outcome) -> dict:
@@ -112,11 +112,16 @@ def searchset(entries: list[tuple[str, dict]], total: int, offset: int, count: i
         links.append(("next", offset + count))
     if offset > 0:
         links.append(("previous", max(offset - count, 0)))
-    return {
+    return _without_empty({
         "resourceType": "Bundle", "type": "searchset", "total": total,
         "link": [{"relation": relation, "url": link(start)} for relation, start in links],
         "entry": [{"fullUrl": url, "resource": resource, "search": {"mode": "match"}} for url, resource in entries],
-    }
+    })
+
+
+def _without_empty(resource: dict) -> dict:
+    """FHIR's JSON format has no empty arrays: an element without values is left out."""
+    return {name: value for name, value in resource.items() if value != []}
 
 
 def operation_outcome(code: str, diagnostics: str) -> dict:

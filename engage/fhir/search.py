@@ -1,6 +1,6 @@
 """FHIR searches on outcomes: the parameters as FHIR writes them, and one page of matches with its total.
 
-Supported: `patient` (an id or Patient/<id>, required), `code` (a token, `[system|]code`), `date`
+Supported: `patient` (an id or Patient/<id>, required), `code` (a token, `[system|][code]`), `date`
 (repeatable, with the prefixes eq, ge, gt, le, lt; a day or an instant with its offset), `_count`
 (page size, 1-100) and `_offset` (where the page starts, as the paging links give it).
 """
@@ -71,10 +71,15 @@ def _patient(value: str) -> int:
 
 
 def _instruments(value: str, code_of) -> frozenset[str]:
-    system, _, code = value.rpartition("|")
-    if system not in ("", LOINC) or not code:
+    """A token as FHIR writes it: `code` in any system, `system|code`, `system|` for any code in the
+    system, and `|code` for a code without a system, which none of ours is."""
+    system, bar, code = value.rpartition("|")
+    coded = {name: code_of(name) for name in INSTRUMENTS if code_of(name)}
+    if bar and system != LOINC:
         return frozenset()
-    return frozenset(name for name in INSTRUMENTS if code_of(name) == code)
+    if bar and not code:
+        return frozenset(coded)
+    return frozenset(name for name, loinc in coded.items() if loinc == code)
 
 
 def _date(value: str) -> list[tuple[str, datetime]]:

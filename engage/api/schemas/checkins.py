@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
-from engage.bounds import Moment, Text
+from engage.bounds import Moment, Text, Whole
 from engage.enums import Channel, CheckInStatus, EnrollmentStatus
 from engage.instruments import INSTRUMENTS, get_instrument
 
@@ -37,7 +37,7 @@ class EnrollmentSchema(Schema):
     id = fields.Integer(dump_only=True)
     patient_id = fields.Integer(dump_only=True)
     instrument = fields.String(required=True, validate=_INSTRUMENT)
-    interval_days = fields.Integer(required=True, validate=validate.Range(1, 365),
+    interval_days = Whole(required=True, validate=validate.Range(1, 365),
                                    metadata={"description": "Days from one completed check-in to the next"})
     channel = fields.Enum(Channel, by_value=True, load_default=None,
                           metadata={"description": "Default: the patient's preferred channel"})
@@ -77,7 +77,7 @@ class RecordOutcomeSchema(Schema):
     """A result taken elsewhere (clinic, EHR, paper, portal), recorded to be scored and flagged."""
 
     instrument = fields.String(required=True, validate=_INSTRUMENT)
-    answers = fields.List(fields.Integer(allow_none=True, validate=validate.Range(0, 3)), required=True,
+    answers = fields.List(Whole(allow_none=True, validate=validate.Range(0, 3)), required=True,
                           validate=validate.Length(max=max(len(i.questions) for i in INSTRUMENTS.values())),
                           metadata={"description": "One per item, in order; null for an item not answered."})
     completed_at = Moment(required=True, metadata={"description": "Not in the future (a few minutes' clock "

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
-from engage.bounds import Id, Moment, Phone, Text
+from engage.bounds import Id, Moment, Phone, Text, Whole
 from engage.enums import AppointmentModality, AppointmentStatus, CampaignRunStatus, FallbackReason, FallbackSource
 
 _CLOSING = [AppointmentStatus.CANCELLED, AppointmentStatus.COMPLETED, AppointmentStatus.CONFIRMED]
@@ -14,7 +14,7 @@ class AppointmentSchema(Schema):
     patient_id = Id(required=True)
     external_id = Text(64, min_length=1, allow_none=True, metadata={"description": "The EHR's id; unique."})
     starts_at = Moment(required=True, metadata={"description": "ISO 8601 with a UTC offset."})
-    duration_minutes = fields.Integer(load_default=30, validate=validate.Range(min=5, max=480))
+    duration_minutes = Whole(load_default=30, validate=validate.Range(min=5, max=480))
     modality = fields.Enum(AppointmentModality, by_value=True, required=True)
     video_url = fields.Url(allow_none=True, validate=validate.Length(max=500),
                            metadata={"description": "Required for video visits."})
@@ -52,7 +52,7 @@ class AppointmentSchema(Schema):
 
 class AppointmentUpdateSchema(Schema):
     starts_at = Moment(metadata={"description": "Moving replans the reminders."})
-    duration_minutes = fields.Integer(validate=validate.Range(min=5, max=480))
+    duration_minutes = Whole(validate=validate.Range(min=5, max=480))
     status = fields.Enum(AppointmentStatus, by_value=True,
                          validate=validate.OneOf(_CLOSING, error="Must be one of: cancelled, completed, confirmed."),
                          metadata={"description": "cancelled, completed or confirmed; no-shows have their own call."})
