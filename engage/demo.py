@@ -20,7 +20,7 @@ from engage.db import session_scope, utcnow
 from engage.enums import AppointmentModality
 from engage.outreach.appointments import create_appointment
 from engage.outreach.campaigns import ensure_default_campaigns
-from engage.outreach.visit_links import visit_link
+from engage.outreach.visit_links import public_base, visit_link
 from engage.patients.models import Patient
 from engage.patients.service import create_patient
 from engage.runtime import Runtime
@@ -130,4 +130,4 @@ def seed(runtime: Runtime) -> Iterator[str]:
         password = secrets.token_urlsafe(12)
         set_password(manager, password)
     yield f"API token for {DEMO_STAFF[1]['email']} (care_manager): {token}"
-    yield f"workspace sign-in at http://127.0.0.1:5000/login: {DEMO_STAFF[1]['email']} / {password}"
+    yield f"workspace sign-in at {public_base(runtime.settings)}/login: {DEMO_STAFF[1]['email']} / {password}"

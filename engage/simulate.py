@@ -165,7 +165,7 @@ def _signed_post(settings: Settings, base_url: str, public: str, params: dict) -
 
 def _next_call(runtime: Runtime, phone: str, after: int) -> Call:
     """Waits for the service to place a call to the phone (the console gateway records it)."""
-    click.echo("Waiting for a call (the service's clock places it within seconds; Ctrl-C to stop)...")
+    click.echo("Waiting for the next call (Ctrl-C to stop)...")
     while True:
         with runtime.sessions() as session:
             call = session.scalar(select(Call).where(Call.id > after, Call.to_number == phone,
@@ -225,6 +225,13 @@ def _start_call(runtime: Runtime, phone: str, instrument: str) -> None:
             raise click.ClickException(f"no patient has the number {phone}; try one from `engage seed-demo`")
         if not patient.voice_consent:
             raise click.ClickException(f"{patient.first_name} has not agreed to calls")
-        if _open_checkin(session, patient, utcnow()) is None:
-            schedule_checkin(session, patient, instrument, channel=Channel.VOICE, source="simulator")
-            click.echo(f"A {instrument} check-in by call is due now.")
+        now = utcnow()
+        checkin = _open_checkin(session, patient, now)
+        if checkin is None:
+            checkin = schedule_checkin(session, patient, instrument, channel=Channel.VOICE, source="simulator")
+        elif checkin.channel is not Channel.VOICE:
+            # One conversation at a time: the call would never come while the text check-in is open.
+            raise click.ClickException(
+                f"{patient.first_name} already has a {checkin.instrument} check-in by text; answer it with "
+                f"`engage simulate --phone {phone}` (one conversation at a time)")
+        _say_when_it_goes_out(patient, checkin.instrument, runtime.settings, now)

@@ -22,3 +22,11 @@ def test_seeding_twice_records_no_score_twice(client, auth, runtime):
     jordan, = (row for row in rows if row["first_name"] == "Jordan")
     outcomes = client.get(f"/api/v1/patients/{jordan['patient_id']}/outcomes", headers=auth()).json["data"]
     assert [o["total"] for o in outcomes] == [17, 9, 4]
+
+
+def test_the_sign_in_and_the_visit_page_it_prints_are_where_the_service_is_served(runtime):
+    public = runtime.settings.public_url
+    shown = list(seed(runtime))
+    sign_in, = (line for line in shown if line.startswith("workspace sign-in at "))
+    assert sign_in.startswith(f"workspace sign-in at {public}/login: maria.lopez@demo.clinic / ")
+    assert any(f"visit page (join, or 'call me instead'): {public}/visit/" in line for line in shown)

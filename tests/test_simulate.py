@@ -15,10 +15,11 @@ from werkzeug.serving import make_server
 
 from engage.checkins.models import CheckIn, Outcome
 from engage.db import utcnow
-from engage.enums import CheckInStatus
+from engage.enums import CheckInStatus, FlagPriority
+from engage.flags.models import Flag
 from engage.outbox.models import Message
 from engage.scheduling.tick import tick
-from tests.console import engage
+from tests.console import assert_one_line_error, engage
 from tests.factories import rows
 from tests.phone import Phone
 
@@ -102,3 +103,44 @@ def test_voice_takes_a_phq9_by_keypad_and_by_words_through_the_signed_voice_webh
     assert "I didn't catch that" in shown and "The call has ended." in shown
     outcome, = rows(runtime, Outcome)
     assert outcome.answers == [1, 3, 0, 2, 0, 1, 0, 0, 0]
+
+
+def voice_env(runtime, database_url: str, quiet: dict) -> dict:
+    return {**os.environ, "ENGAGE_DATABASE_URL": database_url, "ENGAGE_TIMEZONE": "America/Chicago", **quiet,
+            "TWILIO_AUTH_TOKEN": runtime.settings.twilio_auth_token, "ENGAGE_PUBLIC_URL": runtime.settings.public_url}
+
+
+def test_voice_start_in_quiet_hours_says_when_the_call_comes_and_the_call_takes_the_safety_path(
+        factory, runtime, database_url, service, twilio):
+    factory.staff("care_manager", phone="+13125550190", on_call=True)
+    patient = factory.patient(first_name="Lucía", language="es")
+    local = utcnow().astimezone(CHICAGO)
+    quiet = {"ENGAGE_QUIET_START": f"{local - timedelta(hours=1):%H:%M}",
+             "ENGAGE_QUIET_END": f"{local + timedelta(hours=1):%H:%M}"}
+    simulator = subprocess.Popen([sys.executable, "-m", "engage", "simulate", "--voice", "--phone", patient.phone,
+                                  "--url", service, "--start", "phq9"], stdin=subprocess.PIPE,
+                                 stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                                 env=voice_env(runtime, database_url, quiet))
+    told = simulator.stdout.readline()
+    assert "It is quiet hours for Lucía" in told, told
+    sent = engage(["tick", "--at", re.search(r"engage tick --at (\S+)", told)[1]], database_url,
+                  extra_env={"ENGAGE_TIMEZONE": "America/Chicago", **quiet})
+    assert sent.returncode == 0, sent.stderr
+    # Identity, eight items, the self-harm item at 2, yes to the on-call care manager, who answers.
+    shown, errors = simulator.communicate("1\n" + "1\n" * 8 + "2\n1\ny\n", timeout=60)
+    assert simulator.returncode == 0, errors
+    assert "Pregunta 9 de 9." in shown and "9 8 8" in shown
+    assert "☎ connecting you to +13125550190" in shown and "The call has ended." in shown
+    outcome, = rows(runtime, Outcome)
+    assert (outcome.answers, outcome.total) == ([1] * 8 + [2], 10)
+    assert [(f.kind, f.priority) for f in rows(runtime, Flag)] == [("suicide_risk", FlagPriority.URGENT)]
+
+
+def test_voice_start_while_a_text_checkin_is_open_says_so_rather_than_waiting(client, auth, factory, database_url,
+                                                                              service):
+    patient = factory.patient(first_name="Lucía", language="es")
+    response = client.post(f"/api/v1/patients/{patient.id}/checkins", json={"instrument": "phq9"}, headers=auth())
+    assert response.status_code == 201, response.json
+    refused = engage(["simulate", "--voice", "--phone", patient.phone, "--url", service, "--start", "phq9"],
+                     database_url)
+    assert_one_line_error(refused, "Lucía already has a phq9 check-in by text", "engage simulate --phone")
