@@ -1,6 +1,7 @@
 """Shared by the benchmarks: fresh databases, seeded patients, gunicorn, wrk."""
 from __future__ import annotations
 
+import argparse
 import os
 import re
 import shutil
@@ -15,7 +16,7 @@ import uuid
 from contextlib import contextmanager
 from datetime import timedelta
 from pathlib import Path
-from typing import Iterator
+from typing import Callable, Iterator
 
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
@@ -177,3 +178,41 @@ def parse_wrk(output: str) -> dict:
     figures["non_2xx"] = int(errors.group(1)) if errors else 0
     figures["requests"] = int(re.search(r"(\d+) requests in", output).group(1))
     return figures
+
+
+AUTH_TOKEN = "bench-auth-token"
+PUBLIC_URL = "https://engage.bench"
+Requests = list[tuple[str, dict[str, str], str]]
+
+
+def webhook_against_bare(name: str, doc: str, seed: Callable[[str, int], object],
+                         signed_requests: Callable[[object], Requests]) -> None:
+    """The command line of a webhook benchmark: `name`'s signed requests served by engage and by a bare
+    Flask endpoint, one after the other on the same seeded database, and the ratio of their throughput."""
+    parser = argparse.ArgumentParser(description=doc.splitlines()[0])
+    parser.add_argument("--backend", choices=["sqlite", "postgresql", "both"], default="both")
+    parser.add_argument("--seconds", type=int, default=10)
+    parser.add_argument("--connections", type=int, default=8)
+    parser.add_argument("--patients", type=int, default=3000)
+    args = parser.parse_args()
+    require_wrk()
+    backends = ["sqlite", "postgresql"] if args.backend == "both" else [args.backend]
+    print(f"{'backend':<11}{'endpoint':<10}{'req/s':>9}{'p50 ms':>9}{'p99 ms':>9}{'non-2xx':>9}")
+    for backend in backends:
+        bare, full = _serve_both(backend, args, seed, signed_requests)
+        for label, f in (("bare", bare), (name, full)):
+            print(f"{backend:<11}{label:<10}{f['rps']:>9.0f}{f['p50_ms']:>9.2f}{f['p99_ms']:>9.2f}{f['non_2xx']:>9}")
+        print(f"{backend:<11}{name}/bare throughput: {full['rps'] / bare['rps']:.1%}")
+
+
+def _serve_both(backend: str, args, seed, signed_requests) -> tuple[dict, dict]:
+    with fresh_database(backend) as url:
+        requests = signed_requests(seed(url, args.patients))
+        env = {"ENGAGE_DATABASE_URL": url, "ENGAGE_PUBLIC_URL": PUBLIC_URL, "TWILIO_AUTH_TOKEN": AUTH_TOKEN}
+        with gunicorn("bench.apps:bare_app()", env) as base:
+            bare = wrk(base, requests, args.seconds, args.connections)
+        with gunicorn("bench.apps:engage_app()", env) as base:
+            full = wrk(base, requests, args.seconds, args.connections)
+    if full["requests"] > len(requests):
+        raise SystemExit("the run outlasted its distinct requests: raise --patients")
+    return bare, full

@@ -11,16 +11,13 @@ item), the next item's TwiML stored and returned.
 """
 from __future__ import annotations
 
-import argparse
 from urllib.parse import urlencode
 
 from sqlalchemy import create_engine, insert, select, update
 from twilio.request_validator import RequestValidator
 
-from bench.common import fresh_database, gunicorn, require_wrk, seed_open_checkins, wrk
+from bench.common import AUTH_TOKEN, PUBLIC_URL, seed_open_checkins, webhook_against_bare
 
-AUTH_TOKEN = "bench-auth-token"
-PUBLIC_URL = "https://engage.bench"
 ITEMS = 9
 
 
@@ -65,35 +62,8 @@ def signed_requests(sids: list[str]) -> list[tuple[str, dict, str]]:
     return requests
 
 
-def run(backend: str, seconds: int, connections: int, patients: int) -> dict:
-    with fresh_database(backend) as url:
-        requests = signed_requests(seed(url, patients))
-        env = {"ENGAGE_DATABASE_URL": url, "ENGAGE_PUBLIC_URL": PUBLIC_URL, "TWILIO_AUTH_TOKEN": AUTH_TOKEN}
-        with gunicorn("bench.apps:bare_app()", env) as base:
-            bare = wrk(base, requests, seconds, connections)
-        with gunicorn("bench.apps:engage_app()", env) as base:
-            full = wrk(base, requests, seconds, connections)
-    if full["requests"] > len(requests):
-        raise SystemExit("the run outlasted its distinct requests: raise --patients")
-    return {"backend": backend, "bare": bare, "voice": full, "ratio": full["rps"] / bare["rps"]}
-
-
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--backend", choices=["sqlite", "postgresql", "both"], default="both")
-    parser.add_argument("--seconds", type=int, default=10)
-    parser.add_argument("--connections", type=int, default=8)
-    parser.add_argument("--patients", type=int, default=3000)
-    args = parser.parse_args()
-    require_wrk()
-    backends = ["sqlite", "postgresql"] if args.backend == "both" else [args.backend]
-    print(f"{'backend':<11}{'endpoint':<10}{'req/s':>9}{'p50 ms':>9}{'p99 ms':>9}{'non-2xx':>9}")
-    for backend in backends:
-        result = run(backend, args.seconds, args.connections, args.patients)
-        for name in ("bare", "voice"):
-            f = result[name]
-            print(f"{backend:<11}{name:<10}{f['rps']:>9.0f}{f['p50_ms']:>9.2f}{f['p99_ms']:>9.2f}{f['non_2xx']:>9}")
-        print(f"{backend:<11}voice/bare throughput: {result['ratio']:.1%}")
+    webhook_against_bare("voice", __doc__, seed, signed_requests)
 
 
 if __name__ == "__main__":
