@@ -9,6 +9,7 @@ from html import unescape
 
 import pytest
 from itsdangerous import URLSafeSerializer
+from sqlalchemy import update
 from werkzeug.serving import make_server
 
 from engage import create_app
@@ -20,6 +21,7 @@ from engage.outbox.models import Dispatch
 from engage.outreach.appointments import REMINDER, create_appointment
 from engage.outreach.models import Appointment
 from engage.outreach.visit_links import visit_link
+from engage.patients.models import Patient
 from engage.runtime import build_runtime
 from engage.scheduling.tick import tick
 from tests.factories import rows
@@ -364,6 +366,38 @@ def test_the_patients_own_call_request_is_consent_for_that_call(client, auth, fa
     stored = read(client, auth, appointment["id"])
     assert (stored["modality_used"], stored["fallback_source"]) == ("phone", "text")
     assert client.get(f"/api/v1/patients/{patient.id}", headers=auth()).json["consent"]["voice"] is False
+
+
+@pytest.mark.parametrize(("change", "reason"), [
+    ({"voice_consent": False}, "the patient has not agreed to calls"),
+    ({"active": False}, "the patient is no longer in care"),
+])
+def test_calls_planned_while_the_patient_could_be_called_are_not_placed_once_they_cannot(
+        client, auth, factory, twilio, runtime, change, reason):
+    patient, appointment = _visit_under_way(client, auth, factory)
+    response = client.post(f"/api/v1/appointments/{appointment['id']}/audio-fallback", headers=auth("clinician"),
+                           json={"reason": "video_failed"})
+    assert response.json["calls_planned"] is True
+    with session_scope(runtime.sessions) as session:
+        session.execute(update(Patient).where(Patient.id == patient.id).values(**change))
+    tick(runtime, utcnow())
+    assert _calls(twilio) == []
+    flag, = rows(runtime, Flag)
+    assert (flag.kind, flag.appointment_id) == ("call_request", appointment["id"])
+    assert reason in flag.reason
+    dispatch, = [d for d in rows(runtime, Dispatch) if d.kind == "visit_calls"]
+    assert dispatch.payload["calls"] == {}
+
+
+def test_a_patient_who_asked_for_the_call_but_left_care_before_it_is_not_called(client, auth, factory, twilio,
+                                                                              runtime):
+    patient, appointment = _visit_under_way(client, auth, factory, consent={"sms": True, "voice": False})
+    Phone(client, twilio, runtime, patient.phone).text("CALL")
+    with session_scope(runtime.sessions) as session:
+        session.execute(update(Patient).where(Patient.id == patient.id).values(active=False))
+    tick(runtime, utcnow())
+    assert _calls(twilio) == []
+    assert [(f.kind, f.appointment_id) for f in rows(runtime, Flag)] == [("call_request", appointment["id"])]
 
 
 def test_the_clinicians_switch_answers_that_calls_are_planned(client, auth, factory, twilio, runtime):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta, timezone
 
+import pytest
 from sqlalchemy import update
 
 from engage.checkins.models import CheckIn
@@ -19,9 +20,12 @@ from tests.test_voice_checkins import start_call
 GOODBYE = "Thank you. Goodbye."
 
 
+@pytest.mark.parametrize(("language", "goodbye", "spoken_in"), [("en", GOODBYE, "en-US"),
+                                                                ("es", "Gracias. Adiós.", "es-US")])
 def test_a_step_that_cannot_be_acted_on_keeps_the_answer_flags_a_person_and_says_goodbye(client, auth, factory,
-                                                                                        twilio, runtime):
-    patient = factory.patient(first_name="Dana")
+                                                                                        twilio, runtime, language,
+                                                                                        goodbye, spoken_in):
+    patient = factory.patient(first_name="Dana", language=language)
     start_call(client, auth, patient)
     phone = Caller(client, twilio, runtime, patient.phone)
     phone.ring()
@@ -30,9 +34,10 @@ def test_a_step_that_cannot_be_acted_on_keeps_the_answer_flags_a_person_and_says
     # The check-in names an instrument this release no longer has: answering it cannot go on.
     with session_scope(runtime.sessions) as session:
         session.execute(update(CheckIn).values(instrument="retired"))
-    goodbye = phone.press("2")
-    assert goodbye.said == [GOODBYE] and goodbye.hangs_up
-    assert b"Traceback" not in goodbye.xml and b"retired" not in goodbye.xml
+    heard = phone.press("2")
+    assert heard.said == [goodbye] and heard.hangs_up
+    assert heard.root.find("Say").get("language") == spoken_in
+    assert b"Traceback" not in heard.xml and b"retired" not in heard.xml
     kept = rows(runtime, VoiceStep)[-1]
     assert (kept.digits, kept.twiml) == ("2", None)
     flag, = rows(runtime, Flag)

@@ -18,7 +18,10 @@ from engage.outbox.models import Dispatch, Message
 from engage.patients.models import Patient
 from engage.registry.models import Contact
 from engage.runtime import build_runtime
+from tests.caller import Caller
 from tests.factories import rows
+from tests.phone import Phone
+from tests.test_voice_checkins import start_call
 from tests.workspace_support import PASSWORD, csrf_token, flag, person, sign_in
 
 
@@ -290,3 +293,28 @@ def test_the_registry_api_needs_no_csrf_token(client, auth, factory):
     patient = factory.patient()
     response = client.post(f"/api/v1/patients/{patient.id}/checkins", json={"instrument": "phq9"}, headers=auth())
     assert response.status_code == 201
+
+
+def _conversation(page: str) -> str:
+    return page.split('id="conversation-heading"')[1].split("</section>")[0]
+
+
+def test_the_conversation_shows_a_check_in_call_with_what_was_pressed_and_said_then_a_text(signed_in, client, auth,
+                                                                                           factory, twilio, runtime):
+    patient = factory.patient(first_name="Dana")
+    start_call(client, auth, patient, "phq9")
+    phone = Caller(client, twilio, runtime, patient.phone)
+    phone.ring()
+    phone.answer()
+    phone.press("1")
+    phone.press("2")
+    phone.say("several days <b>maybe</b>")
+    phone.hang_up()
+    Phone(client, twilio, runtime, patient.phone).text("Can we talk tomorrow?")
+    shown = _conversation(signed_in.get(f"/patients/{patient.id}").text)
+    order = ["Call to patient · Checkin", "Completed · answered by Human", "Pressed 1", "Pressed 2",
+             "Said “several days &lt;b&gt;maybe&lt;/b&gt;”", "From patient · SMS", "Can we talk tomorrow?"]
+    places = [shown.find(part) for part in order]
+    assert -1 not in places, shown
+    assert places == sorted(places)
+    assert "<b>maybe" not in shown and "<Response>" not in shown and "&lt;Response&gt;" not in shown

@@ -11,6 +11,7 @@ from datetime import datetime
 
 from sqlalchemy.orm import Session
 
+from engage.config import Settings
 from engage.db import session_scope
 from engage.enums import AppointmentModality, FlagKind
 from engage.flags.service import raise_flag
@@ -19,7 +20,8 @@ from engage.outbox.jobs import JobKinds
 from engage.outbox.models import Dispatch
 from engage.outreach.models import UPCOMING, Appointment
 from engage.outreach.texts import record_outcome
-from engage.outreach.visits import VISIT_CALLS
+from engage.outreach.replies import flag_once
+from engage.outreach.visits import PATIENT_ASKED, VISIT_CALLS
 from engage.patients.models import Patient
 from engage.runtime import Runtime
 from engage.visits.conference import answer_url
@@ -43,7 +45,7 @@ def place_visit_calls(runtime: Runtime, dispatch_ids: list[int], _worker: str, n
 def _place(runtime: Runtime, dispatch_id: int, now: datetime) -> str | None:
     """None when done (placed, or no longer wanted); the error's text when worth retrying."""
     with session_scope(runtime.sessions) as session:
-        calls = _still_wanted(session, session.get(Dispatch, dispatch_id), now)
+        calls = _still_wanted(session, runtime.settings, session.get(Dispatch, dispatch_id), now)
     if calls is None:
         return None
     gateway = gateway_for(runtime)
@@ -64,7 +66,7 @@ def _place(runtime: Runtime, dispatch_id: int, now: datetime) -> str | None:
     return None
 
 
-def _still_wanted(session: Session, dispatch: Dispatch, now: datetime) -> VisitCalls | None:
+def _still_wanted(session: Session, settings: Settings, dispatch: Dispatch, now: datetime) -> VisitCalls | None:
     appointment = session.get(Appointment, dispatch.appointment_id)
     reason = None
     if appointment.status not in UPCOMING or appointment.ends_at <= now:
@@ -75,8 +77,24 @@ def _still_wanted(session: Session, dispatch: Dispatch, now: datetime) -> VisitC
         record_outcome(dispatch, "skipped", reason)
         return None
     patient = session.get(Patient, appointment.patient_id)
+    refusal = _may_not_call(patient, appointment)
+    if refusal is not None:
+        # Consent or care may have ended since the calls were planned: a person reaches the patient instead.
+        record_outcome(dispatch, "skipped", refusal)
+        flag_once(session, settings, FlagKind.CALL_REQUEST, appointment,
+                  f"the video visit is to be a phone call, and {refusal}: please reach them")
+        return None
     return VisitCalls(appointment.id, {"clinician": appointment.clinician_phone, "patient": patient.phone},
                       dict(dispatch.payload.get("calls", {})))
+
+
+def _may_not_call(patient: Patient, appointment: Appointment) -> str | None:
+    """Why the patient may not be called now, if they may not; their own request is consent to the call."""
+    if not patient.active:
+        return "the patient is no longer in care"
+    if not patient.voice_consent and appointment.fallback_source not in PATIENT_ASKED:
+        return "the patient has not agreed to calls"
+    return None
 
 
 def _remember(runtime: Runtime, dispatch_id: int, side: str, sid: str) -> None:

@@ -92,19 +92,22 @@ def take_step(runtime: Runtime, step: str, request: CallRequest, base_url: str) 
 
 
 def _fault(runtime: Runtime, request: CallRequest, step: str) -> str:
-    """Nothing the caller said is lost: it is stored on its own and a person is told."""
+    """Nothing the caller said is lost: it is stored on its own and a person is told. The goodbye is in the
+    patient's language when the call is theirs."""
+    language = "en"
     try:
         with session_scope(runtime.sessions) as session:
             call = session.scalar(select(Call).where(Call.call_sid == request.call_sid))
             state.store_step(session, call.id if call else None, request.call_sid, step, request.digits,
                              request.speech, None)
             if call is not None and call.patient_id is not None:
+                language = session.scalar(select(Patient.language).where(Patient.id == call.patient_id)) or "en"
                 flags.raise_flag(session, runtime.settings, kind=FlagKind.PATIENT_MESSAGE, priority=FlagPriority.HIGH,
                                  patient_id=call.patient_id, checkin_id=call.checkin_id,
                                  reason="a call could not go on; what the caller said is kept")
     except Exception:
         log_failure(log, "voice step %s of call %s could not be kept", step, request.call_sid)
-    return render([Goodbye()], _voice(runtime.settings, "en"))
+    return render([Goodbye()], _voice(runtime.settings, language))
 
 
 def foreign_step(runtime: Runtime, request: CallRequest) -> str | None:

@@ -13,12 +13,12 @@ from engage.enums import ContactMethod
 from engage.errors import Invalid
 from engage.flags.service import flags_for_patient
 from engage.instruments import INSTRUMENTS, get_instrument
-from engage.outbox.history import conversation
 from engage.outreach.appointments import list_appointments
 from engage.outreach.staff_texts import LONGEST, send_staff_text
 from engage.patients.consent import request_sms_opt_in
 from engage.patients.service import get_patient
 from engage.registry.contacts import NOTE_LIMIT, list_contacts, record_contact
+from engage.voice.history import conversation
 from engage.workspace.access import acting, audit, current_staff
 from engage.workspace.blueprint import bp
 from engage.workspace.chart import score_chart
@@ -53,7 +53,7 @@ def patient_page(patient_id: int):
     rows, _ = caseload(db(), runtime().settings, utcnow(), patient_id=patient.id, limit=1)
     context = {
         "patient": patient, "charts": _charts(patient.id), "status": rows[0] if rows else None,
-        "messages": conversation(db(), patient.id), "checkins": list_checkins(db(), patient.id),
+        "conversation": conversation(db(), patient.id), "checkins": list_checkins(db(), patient.id),
         "flags": flags_for_patient(db(), patient.id), "contacts": list_contacts(db(), patient.id),
         "appointments": list_appointments(db(), patient_id=patient.id),
         "staff": {user.id: user for user in list_staff(db())},
