@@ -318,3 +318,5 @@ def test_the_conversation_shows_a_check_in_call_with_what_was_pressed_and_said_t
     assert -1 not in places, shown
     assert places == sorted(places)
     assert "<b>maybe" not in shown and "<Response>" not in shown and "&lt;Response&gt;" not in shown
+    # The re-prompt the text got is stored in the same moment as the text, and still reads after it.
+    assert shown.rfind("Sorry") > places[-1], shown

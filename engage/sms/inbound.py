@@ -117,7 +117,9 @@ def _store(session: Session, text: InboundText, sender: Sender | None, interpret
         "to_number": text.to_number, "body": readable, "provider_sid": text.sid or None,
         # What the patient's phone sent, escaped, whenever it differs from what was stored: nothing is lost.
         "raw_body": None if readable == text.body else text.body.encode("unicode_escape").decode("ascii"),
-        "status": MessageStatus.RECEIVED, "patient_id": sender.id if sender else None, "created_at": utcnow(),
+        "status": MessageStatus.RECEIVED, "patient_id": sender.id if sender else None,
+        # The moment it is interpreted, when it is: the replies carry that moment too, and follow it.
+        "created_at": interpreted_at or utcnow(),
         "interpreted_at": interpreted_at,
     }).fetchone()[0]
 

@@ -27,8 +27,11 @@ def conversation(session: Session, patient_id: int, limit: int = 500) -> list[En
     """The latest `limit` texts and calls together, in the order they happened."""
     calls = latest_calls(session, patient_id, limit)
     steps = _steps_by_call(session, [call.id for call in calls])
-    entries = [Entry(message.created_at, message=message) for message in latest_messages(session, patient_id, limit)]
-    entries += [Entry(call.created_at, call=call, steps=steps.get(call.id, [])) for call in calls]
+    # Oldest first before the sort, which keeps that order among equal times: a reply stored in the same
+    # moment as the text it answers comes after it.
+    entries = [Entry(message.created_at, message=message)
+               for message in reversed(latest_messages(session, patient_id, limit))]
+    entries += [Entry(call.created_at, call=call, steps=steps.get(call.id, [])) for call in reversed(calls)]
     entries.sort(key=lambda entry: entry.at)
     return entries[-limit:]
 
