@@ -386,6 +386,83 @@ def test_no_answer_and_busy_are_called_again_later_outside_quiet_hours_up_to_the
     assert {c.status for c in rows(runtime, Call)} == {"no-answer", "busy"}
 
 
+def unanswered_to_the_last_try(phone: Caller, texts: Phone, now) -> None:
+    """ENGAGE_CALL_ATTEMPTS (3) calls, each unanswered, each placed when its retry is due; no text while
+    another call is to come."""
+    from datetime import timedelta
+
+    tries = ((0, "no-answer"), (31, "busy"), (92, "no-answer"))
+    for minutes, status in tries:
+        assert len(phone.ring(now + timedelta(minutes=minutes))) == 1
+        phone.hang_up(status)
+        if (minutes, status) != tries[-1]:
+            assert texts.deliveries(now + timedelta(minutes=minutes + 1)) == []
+
+
+def test_after_the_last_unanswered_call_the_check_in_goes_on_by_text_from_the_top(client, auth, factory, twilio,
+                                                                                   runtime):
+    from datetime import timedelta
+
+    from engage.db import utcnow
+
+    patient = factory.patient()
+    start_call(client, auth, patient)
+    now = utcnow()
+    phone, texts = caller_for(client, twilio, runtime, patient), Phone(client, twilio, runtime, patient.phone)
+    unanswered_to_the_last_try(phone, texts, now)
+    intro, question = texts.deliveries(now + timedelta(minutes=93))
+    assert "We have 9 short questions" in intro and question.startswith("Q1/9:")
+    assert phone.ring(now + timedelta(hours=4)) == []
+    texts.text("1 2 3 0 1 0 3 0 0")
+    outcome, = rows(runtime, Outcome)
+    assert (outcome.answers, outcome.total) == ([1, 2, 3, 0, 1, 0, 3, 0, 0], 10)
+
+
+def test_after_a_voicemail_the_check_in_goes_on_by_text_outside_quiet_hours(client, auth, factory, twilio, runtime):
+    from datetime import timedelta
+    from zoneinfo import ZoneInfo
+
+    from engage.db import utcnow
+
+    now = utcnow()
+    local = now.astimezone(ZoneInfo("America/Chicago"))
+    quiet_from, quiet_to = local + timedelta(minutes=10), local + timedelta(hours=3)
+    patient = factory.patient(quiet_hours={"start": quiet_from.time().replace(second=0, microsecond=0),
+                                           "end": quiet_to.time().replace(second=0, microsecond=0)})
+    start_call(client, auth, patient)
+    now = utcnow()
+    phone, texts = caller_for(client, twilio, runtime, patient), Phone(client, twilio, runtime, patient.phone)
+    phone.ring(now)
+    phone.answer(answered_by="machine_end_beep")
+    phone.hang_up("completed")
+    assert texts.deliveries(now + timedelta(minutes=30)) == []  # the patient's quiet hours
+    intro, question = texts.deliveries(quiet_to.replace(second=0, microsecond=0) + timedelta(minutes=1))
+    assert "We have 9 short questions" in intro and question.startswith("Q1/9:")
+    assert phone.ring(now + timedelta(days=1)) == []
+
+
+@pytest.mark.parametrize("ending", ["unanswered", "voicemail"])
+def test_a_patient_without_sms_consent_gets_no_text_when_the_calls_end(client, auth, factory, twilio, runtime,
+                                                                       ending):
+    from datetime import timedelta
+
+    from engage.db import utcnow
+
+    patient = factory.patient(consent={"sms": False, "voice": True})
+    start_call(client, auth, patient)
+    now = utcnow()
+    phone, texts = caller_for(client, twilio, runtime, patient), Phone(client, twilio, runtime, patient.phone)
+    if ending == "unanswered":
+        unanswered_to_the_last_try(phone, texts, now)
+    else:
+        phone.ring(now)
+        phone.answer(answered_by="machine_end_beep")
+        phone.hang_up("completed")
+    assert texts.deliveries(now + timedelta(hours=2)) == [] and twilio.sms_to(patient.phone) == []
+    checkin, = rows(runtime, CheckIn)
+    assert (checkin.status, checkin.channel) == ("in_progress", "voice")
+
+
 def test_an_unsigned_voice_webhook_is_refused_and_stores_nothing(client, runtime):
     response = client.post("/webhooks/twilio/voice", data={"CallSid": "CA" + "1" * 32, "From": "+13125550177"})
     assert response.status_code == 403

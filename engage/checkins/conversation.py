@@ -103,6 +103,12 @@ def resume(instrument: Instrument, answered: int) -> tuple[Step, ...]:
     return Resume(), Ask(instrument, answered)
 
 
+def take_up(instrument: Instrument, answered: int) -> tuple[Step, ...]:
+    """A check-in on a new call or by text: from the top when nothing was answered yet, since the
+    patient may never have heard how to answer; otherwise where it stopped."""
+    return opening(instrument) if answered == 0 else resume(instrument, answered)
+
+
 def take_reply(progress: Progress, text: str, repeats: int | None = None) -> Turn:
     """`repeats`: how often an item is asked again before it is left unanswered (None: until answered)."""
     instrument = progress.instrument

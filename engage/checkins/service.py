@@ -146,8 +146,9 @@ def remind(session: Session, settings: Settings, checkin: CheckIn, now: datetime
 
 
 def continue_by_text(session: Session, settings: Settings, checkin: CheckIn, now: datetime) -> bool:
-    """A call that ended part-way: the check-in goes on by text from the question it stopped at, when
-    the patient can be texted; otherwise it waits for the next call. Returns True when it moved."""
+    """A call that ended part-way, or calls that never reached the patient: the check-in goes on by text
+    from the question it stopped at, when the patient can be texted; otherwise it waits for the next call
+    or its expiry. Returns True when it moved."""
     patient = session.get(Patient, checkin.patient_id)
     if checkin.status is not CheckInStatus.IN_PROGRESS or not may_reach(patient, Channel.SMS):
         return False
@@ -163,7 +164,7 @@ def resume(session: Session, settings: Settings, checkin: CheckIn, now: datetime
     patient = session.get(Patient, checkin.patient_id)
     if _deferred_to_allowed_time(session, settings, patient, checkin, RESUME, now):
         return ()
-    return conversation.resume(get_instrument(checkin.instrument), checkin.current_item)
+    return conversation.take_up(get_instrument(checkin.instrument), checkin.current_item)
 
 
 def _deferred_to_allowed_time(session: Session, settings: Settings, patient: Patient, checkin: CheckIn, kind: str,

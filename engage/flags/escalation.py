@@ -1,5 +1,5 @@
-"""Urgent flags nobody acknowledges: every care manager with a phone and the clinic line hear of them,
-again at each interval, until someone acknowledges.
+"""Urgent flags nobody acknowledges: every care manager with a phone hears of them by text and by call,
+and the clinic line by text, again at each interval, until someone acknowledges.
 
 Each pass claims the flags whose escalation is due and, in the same transaction, queues the notices
 on the outbox and moves the next escalation on by the interval. A claim locks its rows (SKIP LOCKED
@@ -19,7 +19,7 @@ from engage.config import Settings
 from engage.db import session_scope
 from engage.enums import FlagStatus, Role
 from engage.flags.models import Flag, FlagEvent
-from engage.flags.service import URGENT_NOTICE
+from engage.flags.service import URGENT_NOTICE, call_staff
 from engage.outbox.queue import outbound, queue_for_delivery
 
 BATCH = 100
@@ -53,26 +53,31 @@ def _claim_due(session: Session, now: datetime) -> list[Flag]:
 
 @dataclass(frozen=True)
 class Recipients:
-    staff: list[str]
+    staff: list[StaffUser]
     clinic_line: str | None
 
     @property
     def numbers(self) -> list[str]:
-        extra = [self.clinic_line] if self.clinic_line and self.clinic_line not in self.staff else []
-        return self.staff + extra
+        staff = [user.phone for user in self.staff]
+        extra = [self.clinic_line] if self.clinic_line and self.clinic_line not in staff else []
+        return staff + extra
 
 
 def escalation_recipients(session: Session, settings: Settings) -> Recipients:
     """Every active care manager with a phone, whoever is on call, and the clinic line. The clinic line
-    is left out when it is the number we send from: a text to itself goes nowhere."""
-    staff_phones = session.scalars(
-        select(StaffUser.phone)
+    is left out when it is the number we send from: a text to itself goes nowhere. Two staff users
+    sharing a phone get one text and one call."""
+    staff = session.scalars(
+        select(StaffUser)
         .where(StaffUser.active, StaffUser.phone.is_not(None),
                or_(StaffUser.role == Role.CARE_MANAGER, StaffUser.on_call))
         .order_by(StaffUser.id)
     ).all()
     clinic_line = settings.clinic_phone if settings.clinic_phone != settings.sender else None
-    return Recipients(list(dict.fromkeys(staff_phones)), clinic_line)
+    first_by_phone: dict[str, StaffUser] = {}
+    for user in staff:
+        first_by_phone.setdefault(user.phone, user)
+    return Recipients(list(first_by_phone.values()), clinic_line)
 
 
 def escalate(session: Session, settings: Settings, flag: Flag, recipients: Recipients, now: datetime) -> None:
@@ -82,6 +87,9 @@ def escalate(session: Session, settings: Settings, flag: Flag, recipients: Recip
     dispatch = queue_for_delivery(session, notices, due_at=now, urgent=True)
     if dispatch is not None:
         dispatch.flag_id = flag.id
+    # The clinic line is a desk, not a person who can press 1 for themselves: it only gets the text.
+    for user in recipients.staff:
+        call_staff(session, settings, flag, user, due_at=now)
     flag.escalation_level += 1
     flag.next_escalation_at = now + timedelta(minutes=settings.urgent_ack_minutes)
     flag.events.append(FlagEvent(action="escalated", occurred_at=now,
@@ -91,4 +99,5 @@ def escalate(session: Session, settings: Settings, flag: Flag, recipients: Recip
 def _who(recipients: Recipients) -> str:
     if not recipients.numbers:
         return "no care manager with a phone and no clinic line to notify"
-    return f"notified {len(recipients.staff)} staff" + (" and the clinic line" if recipients.clinic_line else "")
+    staff = f"notified {len(recipients.staff)} staff by text and call"
+    return staff + (" and the clinic line by text" if recipients.clinic_line else "")

@@ -1,7 +1,7 @@
 """The review queue: raising flags, notifying the on-call care manager, working them."""
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from sqlalchemy import and_, case, select
 from sqlalchemy.orm import Session
@@ -63,15 +63,22 @@ def _notify_on_call(session: Session, settings: Settings, flag: Flag) -> None:
     queue_for_delivery(session, notices, urgent=True)
     session.flush()
     for user in on_call:
-        # And by call: a text can sit unread on a phone in a pocket. Pressing 1 acknowledges the flag.
-        queue_call(session, Call(purpose=CallPurpose.STAFF_NOTICE, direction=Direction.OUTBOUND, flag_id=flag.id,
-                                 staff_id=user.id, to_number=user.phone, from_number=settings.sender), urgent=True)
+        call_staff(session, settings, flag, user)
     note = (f"notified {len(notices)} on-call care manager(s) by text and call" if notices
             else "no on-call care manager with a phone")
     flag.events.append(FlagEvent(action="notified", note=note))
     # With nobody on call to tell, every care manager hears of it at the next pass, not after the wait.
     wait = timedelta(minutes=settings.urgent_ack_minutes) if notices else timedelta(0)
     flag.next_escalation_at = utcnow() + wait
+
+
+def call_staff(session: Session, settings: Settings, flag: Flag, user: StaffUser,
+               due_at: datetime | None = None) -> None:
+    """The notice by call as well: a text can sit unread on a phone in a pocket. Pressing 1 acknowledges
+    the flag as this staff user (engage.voice.calls)."""
+    queue_call(session, Call(purpose=CallPurpose.STAFF_NOTICE, direction=Direction.OUTBOUND, flag_id=flag.id,
+                             staff_id=user.id, to_number=user.phone, from_number=settings.sender),
+               due_at, urgent=True)
 
 
 def review_queue(session: Session, *, status: FlagStatus | None = None, priority: FlagPriority | None = None,

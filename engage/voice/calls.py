@@ -223,9 +223,7 @@ def _identity(ctx: _Context) -> Outcome:
 def _open_checkin(ctx: _Context, checkin: state.CheckInState | None) -> Outcome:
     if checkin is None or checkin.status is not CheckInStatus.IN_PROGRESS:
         return [Goodbye()], DONE
-    instrument, answered = get_instrument(checkin.instrument), checkin.current_item
-    steps = conversation.opening(instrument, answered) if answered == 0 else conversation.resume(instrument, answered)
-    return list(steps), "items"
+    return list(conversation.take_up(get_instrument(checkin.instrument), checkin.current_item)), "items"
 
 
 def _item(ctx: _Context) -> Outcome:

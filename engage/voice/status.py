@@ -1,8 +1,8 @@
 """Call status callbacks: how a call ended, and what that means for the check-in it carried.
 
-No answer or busy: tried again later, outside quiet hours, up to ENGAGE_CALL_ATTEMPTS calls. A machine:
-the voicemail was left, nothing more. A hang-up part-way: the check-in stays open for the next call,
-and goes on by text when the patient can be texted.
+No answer or busy: tried again later, outside quiet hours, up to ENGAGE_CALL_ATTEMPTS calls. After the
+last try, after a voicemail, or after a hang-up part-way, the check-in goes on by text when the patient
+can be texted, and otherwise stays open for a call from the patient until it expires.
 """
 from __future__ import annotations
 
@@ -64,14 +64,20 @@ def _after_checkin_call(session: Session, settings: Settings, call: Call, now: d
     checkin = session.get(CheckIn, call.checkin_id)
     if checkin.status is not CheckInStatus.IN_PROGRESS:
         return
-    if call.status in NOT_REACHED:
-        if call.attempt < settings.call_attempts:
-            patient = session.get(Patient, call.patient_id)
-            call_for_checkin(session, settings, checkin, retry_at(settings, patient, call.attempt, now),
-                             attempt=call.attempt + 1)
-        return
-    if call.status is CallStatus.COMPLETED and call.answered_at is not None and call.stage not in UNCONFIRMED_STAGES:
+    if call.status in NOT_REACHED and call.attempt < settings.call_attempts:
+        patient = session.get(Patient, call.patient_id)
+        call_for_checkin(session, settings, checkin, retry_at(settings, patient, call.attempt, now),
+                         attempt=call.attempt + 1)
+    elif _calls_are_over(call):
         checkins.continue_by_text(session, settings, checkin, now)
+
+
+def _calls_are_over(call: Call) -> bool:
+    """No more calls for this check-in: the last try went unanswered, a voicemail was left, or the
+    patient hung up after saying who they are."""
+    if call.status in NOT_REACHED or call.status is CallStatus.MACHINE:
+        return True
+    return call.status is CallStatus.COMPLETED and call.answered_at is not None and call.stage not in UNCONFIRMED_STAGES
 
 
 def retry_at(settings: Settings, patient: Patient, attempt: int, now: datetime) -> datetime:
