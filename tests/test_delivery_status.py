@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+import pytest
 from sqlalchemy import select
 
 from engage.db import utcnow
@@ -64,13 +65,15 @@ def test_a_redelivered_callback_counts_once(client, auth, factory, twilio, runti
     assert events == ["sent", "delivered"]
 
 
-def test_landline_marks_patient_unreachable_and_raises_a_flag(client, auth, factory, twilio, runtime):
+@pytest.mark.parametrize("code", [30005, 30006])  # unknown handset, landline
+def test_landline_marks_patient_unreachable_and_raises_a_flag(client, auth, factory, twilio, runtime, code):
     patient, (intro, _) = _send_checkin(client, auth, factory, twilio, runtime)
-    _report(client, twilio, intro.sid, "undelivered", 30006)
+    _report(client, twilio, intro.sid, "undelivered", code)
     assert _patient(runtime, patient.id).sms_reachable is False
     flag, = _flags(runtime)
     assert (flag.kind, flag.patient_id) == ("unreachable", patient.id)
-    assert _message(runtime, intro.sid).error_code == 30006
+    assert flag.reason == f"texts cannot be delivered (provider error {code})"
+    assert _message(runtime, intro.sid).error_code == code
 
 
 def test_unreachable_handset_counts_only_after_three_in_a_row(client, auth, factory, twilio, runtime):
@@ -93,9 +96,10 @@ def test_a_delivery_in_between_resets_the_soft_failure_count(client, auth, facto
     assert _patient(runtime, patient.id).sms_soft_failures == 0
 
 
-def test_invalid_number_refused_at_send_marks_unreachable(client, auth, factory, twilio, runtime):
+@pytest.mark.parametrize("code", [21211, 21614])  # not a phone number, not a mobile number
+def test_invalid_number_refused_at_send_marks_unreachable(client, auth, factory, twilio, runtime, code):
     patient = factory.patient()
-    twilio.refuse_number(patient.phone, 21211)
+    twilio.refuse_number(patient.phone, code)
     client.post(f"/api/v1/patients/{patient.id}/checkins", json={"instrument": "phq9"}, headers=auth())
     Phone(client, twilio, runtime, patient.phone).deliveries()
     assert _patient(runtime, patient.id).sms_reachable is False
