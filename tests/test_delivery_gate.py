@@ -77,6 +77,18 @@ def test_a_staff_notice_goes_out_at_night(factory, twilio, runtime):
     assert [m.body for m in twilio.sms_to("+13125550199")] == ["a staff_notice text"]
 
 
+@pytest.mark.parametrize("code", [21211, 30003, 21610])  # invalid number, unreachable handset, carrier opt-out
+def test_a_staff_notice_the_provider_refuses_fails_and_touches_no_patient(factory, twilio, runtime, code):
+    patient = factory.patient()
+    twilio.refuse_number("+13125550199", code)
+    notice = queue(runtime, None, "+13125550199", "staff_notice", DAYTIME)
+    tick(runtime, DAYTIME)
+    assert status(runtime, notice) is MessageStatus.FAILED
+    with runtime.sessions() as session:
+        after = session.get(Patient, patient.id)
+        assert (after.sms_consent, after.sms_reachable, after.sms_soft_failures) == (True, True, 0)
+
+
 @pytest.mark.parametrize("kind", PATIENT_KINDS)
 def test_a_batch_carrying_crisis_resources_goes_at_night_whole(factory, twilio, runtime, kind):
     # Resources, then the next question: holding the question back would split what the patient reads.
