@@ -162,6 +162,7 @@ def test_the_reminder_asks_the_first_item_again():
 
 def test_a_check_in_taken_up_again_goes_on_at_the_item_it_stopped_at():
     assert resume(PHQ9, 3) == (Resume(), Ask(PHQ9, 3))
+    assert hash(resume(PHQ9, 3)) == hash((Resume(), Ask(PHQ9, 3)))
 
 
 def test_a_readable_reply_moves_on_by_the_answers_it_gives_and_skips_nothing():
@@ -179,6 +180,7 @@ def test_a_call_asks_an_item_again_while_repeats_are_left(failed, help_line):
 def test_once_the_repeats_are_used_up_the_item_is_left_unanswered_and_the_next_one_asked():
     turn = take_reply(Progress(PHQ9, "en", 4, 2), "banana", repeats=2)
     assert turn.steps == (MovingOn(), Ask(PHQ9, 5))
+    assert hash(turn) == hash(take_reply(Progress(PHQ9, "en", 4, 2), "banana", repeats=2))
     assert (turn.new_answers, turn.failed_replies, turn.skipped, turn.advanced) == ((), 0, True, 1)
     assert (turn.finished, turn.safety_event) == (False, False)
 
