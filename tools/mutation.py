@@ -80,7 +80,8 @@ TARGETS = (
             "tests/test_delivery_status.py::test_a_delivery_in_between_resets_the_soft_failure_count",
             "tests/test_delivery_status.py::test_invalid_number_refused_at_send_marks_unreachable",
             "tests/test_delivery_status.py::test_each_patient_whose_texts_cannot_be_delivered_gets_a_flag_of_their_own",
-            "tests/test_delivery_status.py::test_a_patient_already_flagged_for_something_else_is_flagged_unreachable_too",
+            "tests/test_delivery_status.py::"
+            "test_a_patient_already_flagged_for_something_else_is_flagged_unreachable_too",
             "tests/test_delivery_status.py::test_a_second_landline_while_the_first_flag_is_open_adds_no_flag",
             "tests/test_delivery_status.py::test_a_landline_after_the_last_flag_was_resolved_is_flagged_again",
             "tests/test_voice_fallback.py"),
