@@ -15,6 +15,8 @@ from engage.patients.service import record_consent
 from engage.outbox.models import Dispatch
 from engage.scheduling.tick import tick
 from tests.test_quiet_hours import EVENING, MORNING, chicago, handed_over, queue
+from tests.twilio_loopback import AUTH_TOKEN
+from tests.twilio_signing import post_signed_url
 
 DAYTIME, NIGHT = chicago(2026, 5, 4, 12, 0), chicago(2026, 5, 4, 23, 0)
 PATIENT_KINDS = ["checkin_intro", "checkin_item", "reprompt", "checkin_thanks", "appointment_reminder"]
@@ -75,6 +77,33 @@ def test_a_staff_notice_goes_out_at_night(factory, twilio, runtime):
     tick(runtime, NIGHT)
     assert handed_over(runtime, notice)
     assert [m.body for m in twilio.sms_to("+13125550199")] == ["a staff_notice text"]
+
+
+@pytest.mark.parametrize("report, code", [("delivered", None), ("undelivered", 30003), ("undelivered", 30006)])
+def test_a_delivery_report_on_a_staff_notice_touches_no_patient(client, factory, twilio, runtime, report, code):
+    patient = factory.patient()
+    with session_scope(runtime.sessions) as session:
+        session.get(Patient, patient.id).sms_soft_failures = 1
+    notice = queue(runtime, None, "+13125550199", "staff_notice", DAYTIME)
+    tick(runtime, DAYTIME)
+    url, params = twilio.status_callback(twilio.sms_to("+13125550199")[0].sid, report, code)
+    assert post_signed_url(client, AUTH_TOKEN, url, params).status_code == 204
+    assert status(runtime, notice) is MessageStatus.known(report)
+    with runtime.sessions() as session:
+        after = session.get(Patient, patient.id)
+        assert (after.sms_reachable, after.sms_soft_failures) == (True, 1)
+
+
+@pytest.mark.parametrize("code", [21211, 30003, 21610])  # invalid number, unreachable handset, carrier opt-out
+def test_a_staff_notice_the_provider_refuses_fails_and_touches_no_patient(factory, twilio, runtime, code):
+    patient = factory.patient()
+    twilio.refuse_number("+13125550199", code)
+    notice = queue(runtime, None, "+13125550199", "staff_notice", DAYTIME)
+    tick(runtime, DAYTIME)
+    assert status(runtime, notice) is MessageStatus.FAILED
+    with runtime.sessions() as session:
+        after = session.get(Patient, patient.id)
+        assert (after.sms_consent, after.sms_reachable, after.sms_soft_failures) == (True, True, 0)
 
 
 @pytest.mark.parametrize("kind", PATIENT_KINDS)

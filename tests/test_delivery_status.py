@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+import pytest
 from sqlalchemy import select
 
 from engage.db import utcnow
@@ -12,6 +13,7 @@ from engage.outbox.models import Dispatch, Message, MessageStatusEvent
 from engage.outbox.queue import outbound
 from engage.patients.models import Patient
 from tests.phone import Phone
+from tests.test_quiet_hours import queue
 from tests.twilio_loopback import AUTH_TOKEN
 from tests.twilio_signing import post_signed_url
 
@@ -34,6 +36,11 @@ def _report(client, twilio, sid, status, error_code=None, headers=None):
 def _message(runtime, sid) -> Message:
     with runtime.sessions() as session:
         return session.scalar(select(Message).where(Message.provider_sid == sid))
+
+
+def _message_by_id(runtime, message_id) -> Message:
+    with runtime.sessions() as session:
+        return session.get(Message, message_id)
 
 
 def _patient(runtime, patient_id) -> Patient:
@@ -64,13 +71,60 @@ def test_a_redelivered_callback_counts_once(client, auth, factory, twilio, runti
     assert events == ["sent", "delivered"]
 
 
-def test_landline_marks_patient_unreachable_and_raises_a_flag(client, auth, factory, twilio, runtime):
+@pytest.mark.parametrize("code", [30005, 30006])  # unknown handset, landline
+def test_landline_marks_patient_unreachable_and_raises_a_flag(client, auth, factory, twilio, runtime, code):
     patient, (intro, _) = _send_checkin(client, auth, factory, twilio, runtime)
-    _report(client, twilio, intro.sid, "undelivered", 30006)
+    _report(client, twilio, intro.sid, "undelivered", code)
     assert _patient(runtime, patient.id).sms_reachable is False
     flag, = _flags(runtime)
     assert (flag.kind, flag.patient_id) == ("unreachable", patient.id)
-    assert _message(runtime, intro.sid).error_code == 30006
+    assert flag.reason == f"texts cannot be delivered (provider error {code})"
+    assert _message(runtime, intro.sid).error_code == code
+
+
+def test_each_patient_whose_texts_cannot_be_delivered_gets_a_flag_of_their_own(client, auth, factory, twilio,
+                                                                              runtime):
+    first, (first_intro, _) = _send_checkin(client, auth, factory, twilio, runtime)
+    second, (second_intro, _) = _send_checkin(client, auth, factory, twilio, runtime)
+    _report(client, twilio, first_intro.sid, "undelivered", 30006)
+    _report(client, twilio, second_intro.sid, "undelivered", 30006)
+    assert [(f.kind, f.patient_id) for f in _flags(runtime)] == [("unreachable", first.id), ("unreachable", second.id)]
+
+
+def test_a_patient_already_flagged_for_something_else_is_flagged_unreachable_too(client, auth, factory, twilio,
+                                                                                 runtime):
+    patient, (intro, item) = _send_checkin(client, auth, factory, twilio, runtime)
+    Phone(client, twilio, runtime, patient.phone).text("can I talk to someone about my meds")
+    before = [f.kind for f in _flags(runtime)]
+    assert before and "unreachable" not in before
+    _report(client, twilio, intro.sid, "undelivered", 30006)
+    assert [f.kind for f in _flags(runtime)] == [*before, "unreachable"]
+
+
+def _new_number_that_is_a_landline(client, auth, twilio, runtime, patient_id: int, phone: str) -> None:
+    assert client.patch(f"/api/v1/patients/{patient_id}", json={"phone": phone}, headers=auth()).status_code == 200
+    assert _patient(runtime, patient_id).sms_reachable is True
+    message_id = queue(runtime, patient_id, phone, "appointment_reminder", utcnow())
+    Phone(client, twilio, runtime, phone).deliveries()
+    _report(client, twilio, _message_by_id(runtime, message_id).provider_sid, "undelivered", 30006)
+    assert _patient(runtime, patient_id).sms_reachable is False
+
+
+def test_a_second_landline_while_the_first_flag_is_open_adds_no_flag(client, auth, factory, twilio, runtime):
+    patient, (intro, _) = _send_checkin(client, auth, factory, twilio, runtime)
+    _report(client, twilio, intro.sid, "undelivered", 30006)
+    _new_number_that_is_a_landline(client, auth, twilio, runtime, patient.id, "+13125550177")
+    assert [f.kind for f in _flags(runtime)] == ["unreachable"]
+
+
+def test_a_landline_after_the_last_flag_was_resolved_is_flagged_again(client, auth, factory, twilio, runtime):
+    patient, (intro, _) = _send_checkin(client, auth, factory, twilio, runtime)
+    _report(client, twilio, intro.sid, "undelivered", 30006)
+    flag, = _flags(runtime)
+    resolved = client.post(f"/api/v1/flags/{flag.id}/resolve", json={"note": "new number on file"}, headers=auth())
+    assert resolved.status_code == 200, resolved.json
+    _new_number_that_is_a_landline(client, auth, twilio, runtime, patient.id, "+13125550177")
+    assert [(f.kind, f.status) for f in _flags(runtime)] == [("unreachable", "resolved"), ("unreachable", "open")]
 
 
 def test_unreachable_handset_counts_only_after_three_in_a_row(client, auth, factory, twilio, runtime):
@@ -93,9 +147,10 @@ def test_a_delivery_in_between_resets_the_soft_failure_count(client, auth, facto
     assert _patient(runtime, patient.id).sms_soft_failures == 0
 
 
-def test_invalid_number_refused_at_send_marks_unreachable(client, auth, factory, twilio, runtime):
+@pytest.mark.parametrize("code", [21211, 21614])  # not a phone number, not a mobile number
+def test_invalid_number_refused_at_send_marks_unreachable(client, auth, factory, twilio, runtime, code):
     patient = factory.patient()
-    twilio.refuse_number(patient.phone, 21211)
+    twilio.refuse_number(patient.phone, code)
     client.post(f"/api/v1/patients/{patient.id}/checkins", json={"instrument": "phq9"}, headers=auth())
     Phone(client, twilio, runtime, patient.phone).deliveries()
     assert _patient(runtime, patient.id).sms_reachable is False

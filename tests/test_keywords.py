@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from engage.sms.keywords import Keyword, is_cancel, keyword_in, words_beside_keyword
+from engage.sms.keywords import Keyword, is_call_request, is_cancel, keyword_in, words_beside_keyword
 
 OPT_OUT, OPT_IN, HELP = Keyword.OPT_OUT, Keyword.OPT_IN, Keyword.HELP
 
@@ -151,3 +151,15 @@ def test_the_words_beside_a_keyword_are_what_a_person_must_still_read(text, besi
 ])
 def test_cancel_is_told_apart_because_it_may_mean_the_visit(text, cancel):
     assert is_cancel(text) is cancel
+
+
+@pytest.mark.parametrize("text", ["CALL", "call me", "Call me please", "LLAMAR", "llamar por favor", "Llámame",
+                                  "llámenme, gracias", "ok call"])
+def test_call_or_llamar_alone_or_with_courtesy_words_asks_for_a_call(text):
+    assert is_call_request(text) is True
+
+
+@pytest.mark.parametrize("text", ["", "please", "call me later about my pills", "dont call", "no me llamen",
+                                  "stop", "callme maybe", "recall"])
+def test_any_other_text_mentioning_a_call_is_read_like_any_other(text):
+    assert is_call_request(text) is False

@@ -4,6 +4,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 from engage.checkins.models import CheckIn
+from engage.flags.models import Flag
 from engage.outbox.models import Message
 from engage.patients.models import ConsentEvent
 from tests.caller import Caller
@@ -66,9 +67,21 @@ def test_a_carrier_opt_out_is_the_patients_opt_out_and_never_turns_texts_into_ca
     assert shown["consent"] == {"sms": False, "voice": True}
     revoked = rows(runtime, ConsentEvent, ConsentEvent.patient_id == patient.id)[-1]
     assert (revoked.channel, revoked.action, revoked.source) == ("sms", "revoked", "carrier")
-    assert "21610" in revoked.detail
+    assert revoked.detail == "the carrier reported that the patient unsubscribed (provider error 21610)"
     # The open check-in ends as after STOP, and nothing reaches the patient afterwards by text or by call.
     assert [c.status for c in rows(runtime, CheckIn)] == ["stopped"]
     later = rows(runtime, CheckIn)[0].started_at + timedelta(days=8)
     Caller(client, twilio, runtime, patient.phone).ring(later)
     assert twilio.calls_to(patient.phone) == [] and len(twilio.sms_to(patient.phone)) == texted
+
+
+def test_a_number_the_carrier_unsubscribed_refused_at_send_is_an_opt_out_not_a_problem_for_the_team(
+        client, auth, factory, twilio, runtime):
+    patient = factory.patient(consent={"sms": True, "voice": True})
+    twilio.refuse_number(patient.phone, 21610)
+    _enroll(client, auth, patient)
+    Phone(client, twilio, runtime, patient.phone).deliveries()
+    shown = client.get(f"/api/v1/patients/{patient.id}", headers=auth()).json
+    assert shown["consent"] == {"sms": False, "voice": True}
+    assert shown["channel"] == "sms" and shown["sms_reachable"] is True and shown["switched_to_calls"] is None
+    assert rows(runtime, Flag) == []

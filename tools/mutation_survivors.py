@@ -9,11 +9,11 @@ _KEYWORD_NAME = ("Harmless: the name only labels the reply's message kind (`keyw
 _REPR = "Harmless: a reading is never printed; `repr=False` only keeps the cached matches out of its repr."
 EXPLAINED: dict[tuple[str, str, str], str] = {
     **{(path, "@dataclass(frozen=True)", "@dataclass(frozen=False)"): _FROZEN
-       for path in ("engage/instruments/scoring.py", "engage/checkins/conversation.py",
-                    "engage/outbox/quiet_hours.py", "engage/flags/crisis.py")},
-    ("engage/checkins/conversation.py", "Step = Intro | Ask | Reprompt | CrisisResources | Reminder | Closing",
-     "Step = None"):
-        "Equivalent: `Step` is read only in annotations, which this module never evaluates.",
+       for path in ("engage/instruments/scoring.py", "engage/outbox/quiet_hours.py", "engage/flags/crisis.py")},
+    ("engage/checkins/conversation.py",
+     "Step = Intro | Ask | Reprompt | CrisisResources | Reminder | Resume | MovingOn | Closing", "Step = None"):
+        "Equivalent: `Step` is only a type: read in annotations, which are never evaluated, and in the "
+        "voice renderer's union of steps, itself read only in annotations (`None | ...` builds it as well).",
     ("engage/instruments/parsing.py", "@lru_cache(maxsize=None)", ""):
         "Harmless: the cache only saves rebuilding the vocabulary for every reply.",
     ("engage/instruments/parsing.py", "if choice.value < len(numbers):", "if choice.value <= len(numbers):"):

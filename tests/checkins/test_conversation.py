@@ -7,7 +7,9 @@ from dataclasses import dataclass
 
 import pytest
 
-from engage.checkins.conversation import Ask, Progress, Reminder, opening, reminder, take_reply
+from engage.checkins.conversation import (
+    Ask, Closing, MovingOn, Progress, Reminder, Reprompt, Resume, opening, reminder, resume, take_reply,
+)
 from engage.clinic import Clinic
 from engage.instruments import get_instrument
 from engage.sms.render import OutText, crisis_resources, render
@@ -156,3 +158,39 @@ def test_a_turn_is_a_value_the_same_state_and_reply_decide_the_same(answered, te
 def test_the_reminder_asks_the_first_item_again():
     assert reminder(PHQ9) == (Reminder(), Ask(PHQ9, 0))
     assert hash(reminder(PHQ9)) == hash((Reminder(), Ask(PHQ9, 0)))
+
+
+def test_a_check_in_taken_up_again_goes_on_at_the_item_it_stopped_at():
+    assert resume(PHQ9, 3) == (Resume(), Ask(PHQ9, 3))
+    assert hash(resume(PHQ9, 3)) == hash((Resume(), Ask(PHQ9, 3)))
+
+
+def test_a_readable_reply_moves_on_by_the_answers_it_gives_and_skips_nothing():
+    one, every = take_reply(Progress(PHQ9, "en", 2, 0), "1"), take_reply(Progress(PHQ9, "en", 0, 0), "0 " * 9)
+    assert (one.skipped, one.advanced) == (False, 1) and (every.skipped, every.advanced) == (False, 9)
+
+
+@pytest.mark.parametrize("failed, help_line", [(0, False), (1, True)])
+def test_a_call_asks_an_item_again_while_repeats_are_left(failed, help_line):
+    turn = take_reply(Progress(PHQ9, "en", 4, failed), "banana", repeats=2)
+    assert turn.steps == (Reprompt(help_line), Ask(PHQ9, 4))
+    assert (turn.failed_replies, turn.skipped, turn.advanced, turn.finished) == (failed + 1, False, 0, False)
+
+
+def test_once_the_repeats_are_used_up_the_item_is_left_unanswered_and_the_next_one_asked():
+    turn = take_reply(Progress(PHQ9, "en", 4, 2), "banana", repeats=2)
+    assert turn.steps == (MovingOn(), Ask(PHQ9, 5))
+    assert hash(turn) == hash(take_reply(Progress(PHQ9, "en", 4, 2), "banana", repeats=2))
+    assert (turn.new_answers, turn.failed_replies, turn.skipped, turn.advanced) == ((), 0, True, 1)
+    assert (turn.finished, turn.safety_event) == (False, False)
+
+
+def test_with_no_repeats_an_unreadable_reply_moves_on_at_once():
+    assert take_reply(Progress(PHQ9, "en", 0, 0), "banana", repeats=0).steps == (MovingOn(), Ask(PHQ9, 1))
+
+
+def test_leaving_the_last_item_unanswered_closes_the_check_in_without_a_safety_event():
+    # Item 9 left unanswered is no answer at all: nothing to judge, so no crisis resources.
+    turn = take_reply(Progress(PHQ9, "en", 8, 1), "banana", repeats=1)
+    assert turn.steps == (MovingOn(), Closing())
+    assert (turn.finished, turn.safety_event, turn.skipped, turn.advanced) == (True, False, True, 1)
