@@ -8,7 +8,8 @@ from dataclasses import dataclass
 import pytest
 
 from engage.checkins.conversation import (
-    Ask, Closing, MovingOn, Progress, Reminder, Reprompt, Resume, opening, reminder, resume, take_reply,
+    Ask, Closing, Intro, MovingOn, Progress, Reminder, Reprompt, Resume, opening, reminder, resume, take_reply,
+    take_up,
 )
 from engage.clinic import Clinic
 from engage.instruments import get_instrument
@@ -194,3 +195,11 @@ def test_leaving_the_last_item_unanswered_closes_the_check_in_without_a_safety_e
     turn = take_reply(Progress(PHQ9, "en", 8, 1), "banana", repeats=1)
     assert turn.steps == (MovingOn(), Closing())
     assert (turn.finished, turn.safety_event, turn.skipped, turn.advanced) == (True, False, True, 1)
+
+
+@pytest.mark.parametrize("answered", [0, 1, 5])
+def test_a_check_in_taken_up_again_starts_from_the_top_only_when_nothing_was_answered(answered):
+    # Someone who never picked up never heard how to answer; someone who stopped part-way did.
+    expected = (Intro(PHQ9), Ask(PHQ9, 0)) if answered == 0 else (Resume(), Ask(PHQ9, answered))
+    assert take_up(PHQ9, answered) == expected
+
