@@ -43,6 +43,8 @@ from engage.voice.render import VoiceStep as Said
 log = logging.getLogger(__name__)
 ANSWER = "answer"
 DONE = "done"
+# The call ended before the caller said they are the patient: nothing of the check-in may follow it.
+NOT_CONFIRMED = "notconfirmed"
 VOICE_PATH = "/webhooks/twilio/voice"
 MACHINE_ANSWERS = ("machine", "fax")
 
@@ -149,7 +151,7 @@ def _act(session: Session, settings: Settings, call: state.CallState | None, ste
     said, next_stage = handler(context) if handler else ([Goodbye()], DONE)
     call.stage = next_stage
     action = None
-    if next_stage != DONE:
+    if next_stage not in (DONE, NOT_CONFIRMED):
         call.turn += 1
         action = f"{base_url}{VOICE_PATH}/{next_stage}-{call.turn}"
     state.save(session, call, request.call_sid)
@@ -211,7 +213,7 @@ def _identity(ctx: _Context) -> Outcome:
             again, otherwise = InboundIdentityCheck(ctx.person.first_name), InboundGreeting(ctx.settings.clinic_phone)
         else:
             again, otherwise = IdentityCheck(ctx.person.first_name), NotThePatient()
-        return _asked_again(ctx, again, "identity") or ([otherwise], DONE)
+        return _asked_again(ctx, again, "identity") or ([otherwise], NOT_CONFIRMED)
     ctx.call.repeats = 0
     if inbound:
         return [InboundOffer()], "offer"
@@ -296,7 +298,7 @@ def _crisis_answer(ctx: _Context, stage: str, dial_stage: str, go_on: Callable[[
     on_call = ctx.session.scalar(select(StaffUser.phone).where(
         StaffUser.on_call, StaffUser.active, StaffUser.phone.is_not(None)).order_by(StaffUser.id).limit(1))
     if on_call is None:
-        return [ConnectLifeline()], DONE
+        return [ConnectLifeline()], _ended(ctx)
     return [Connect(on_call)], dial_stage
 
 
@@ -310,8 +312,13 @@ def _identity_dialled(ctx: _Context) -> Outcome:
 
 def _after_dial(ctx: _Context, go_on: Callable[[_Context], Outcome]) -> Outcome:
     if ctx.request.dial_status != "completed":
-        return [ConnectLifeline()], DONE
+        return [ConnectLifeline()], _ended(ctx)
     return go_on(ctx)
+
+
+def _ended(ctx: _Context) -> str:
+    """How a call sent on to 988 ends: still unconfirmed when the caller never said who they are."""
+    return NOT_CONFIRMED if ctx.call.stage in UNCONFIRMED_STAGES else DONE
 
 
 def _identity_again(ctx: _Context) -> Outcome:
@@ -335,8 +342,10 @@ def _notice(ctx: _Context) -> Outcome:
     if ctx.request.digits != "1":
         return _asked_again(ctx, StaffNotice(), "notice") or ([Goodbye()], DONE)
     flag, staff = ctx.session.get(Flag, ctx.call.flag_id), ctx.session.get(StaffUser, ctx.call.staff_id)
-    if flag is not None and staff is not None and flag.status is not FlagStatus.RESOLVED:
-        flags.acknowledge(ctx.session, flag, staff, note="acknowledged by phone")
+    if flag is None or staff is None or not staff.active or flag.status is FlagStatus.RESOLVED:
+        # Nothing was recorded, so nothing is confirmed.
+        return [Goodbye()], DONE
+    flags.acknowledge(ctx.session, flag, staff, note="acknowledged by phone")
     return [StaffAcknowledged()], DONE
 
 
@@ -355,4 +364,4 @@ def _offer(ctx: _Context) -> Outcome:
 _STAGES = {ANSWER: _answered, "identity": _identity, "items": _item, "crisis": _crisis, "dial": _dialled,
            "notice": _notice, "offer": _offer, "identitycrisis": _identity_crisis, "identitydial": _identity_dialled}
 # Stages before the caller said who they are: a hang-up there says nothing about the patient.
-UNCONFIRMED_STAGES = frozenset({"identity", "identitycrisis", "identitydial"})
+UNCONFIRMED_STAGES = frozenset({"identity", "identitycrisis", "identitydial", NOT_CONFIRMED})

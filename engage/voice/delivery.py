@@ -11,6 +11,7 @@ from datetime import datetime
 
 from sqlalchemy import select, update
 
+from engage.auth.models import StaffUser
 from engage.checkins.models import CheckIn
 from engage.checkins.service import may_reach
 from engage.db import session_scope
@@ -107,9 +108,11 @@ def _still_to_place(session, call: Call) -> bool:
 
 
 def _wanted(session, call: Call) -> bool:
-    """Still worth calling: the flag not yet acknowledged, the check-in still open, consent to calls."""
+    """Still worth calling: the flag not yet acknowledged and the staff user still on staff, the check-in
+    still open, consent to calls."""
     if call.purpose is CallPurpose.STAFF_NOTICE:
-        return session.get(Flag, call.flag_id).status is FlagStatus.OPEN
+        staff = session.get(StaffUser, call.staff_id)
+        return session.get(Flag, call.flag_id).status is FlagStatus.OPEN and staff is not None and staff.active
     patient = session.get(Patient, call.patient_id)
     if call.checkin_id is not None:
         checkin = session.get(CheckIn, call.checkin_id)

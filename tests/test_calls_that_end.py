@@ -1,4 +1,4 @@
-"""Probes of a voice check-in going on by text after its calls, and of the staff-notice call."""
+"""How a voice check-in ends: texting after calls only for a confirmed patient, and staff-notice calls only to active staff."""
 from __future__ import annotations
 
 from datetime import timedelta
@@ -23,8 +23,6 @@ def phones(client, twilio, runtime, patient):
     return caller_for(client, twilio, runtime, patient), Phone(client, twilio, runtime, patient.phone)
 
 
-@pytest.mark.xfail(strict=True, reason="a call ending at DONE after 'not the patient' counts as the patient "
-                                       "having said who they are, so the check-in is texted to that phone")
 def test_someone_who_said_they_are_not_the_patient_gets_no_check_in_by_text(client, auth, factory, twilio,
                                                                              runtime):
     patient = factory.patient(first_name="Dana")
@@ -37,8 +35,6 @@ def test_someone_who_said_they_are_not_the_patient_gets_no_check_in_by_text(clie
     assert texts.deliveries(utcnow() + timedelta(minutes=5)) == []
 
 
-@pytest.mark.xfail(strict=True, reason="crisis words before identity, then 988 with nobody on call, ends at DONE: "
-                                       "the questions are texted from the top to whoever held the phone")
 def test_crisis_words_before_identity_sent_to_988_are_not_followed_by_questions(client, auth, factory, twilio,
                                                                                 runtime):
     patient = factory.patient(first_name="Dana")
@@ -142,8 +138,6 @@ def urgent_flag(client, factory, twilio, runtime) -> Flag:
     return flag
 
 
-@pytest.mark.xfail(strict=True, reason="a staff-notice call queued before its staff user was deactivated is still "
-                                       "placed, and pressing 1 acknowledges the flag as that former user")
 def test_a_staff_user_deactivated_before_the_dial_is_not_called(client, factory, twilio, runtime):
     staff = factory.staff("care_manager", phone=ON_CALL, on_call=True)
     flag = urgent_flag(client, factory, twilio, runtime)
@@ -174,7 +168,6 @@ def test_the_staff_notice_call_names_no_patient_and_no_score(client, factory, tw
     assert "Dana" not in heard.xml.decode() and not any(c.isdigit() for c in heard.text.replace("press 1", ""))
 
 
-@pytest.mark.xfail(strict=True, reason="pressing 1 after the flag was resolved still says it is marked as theirs")
 def test_pressing_1_after_the_flag_was_resolved_is_not_told_it_is_theirs(client, auth, factory, twilio, runtime):
     factory.staff("care_manager", phone=ON_CALL, on_call=True)
     flag = urgent_flag(client, factory, twilio, runtime)
