@@ -1,4 +1,4 @@
-"""How a voice check-in ends: texting after calls only for a confirmed patient, and staff-notice calls only to active staff."""
+"""How a voice check-in ends: texts after its calls only for a confirmed patient, notice calls only to active staff."""
 from __future__ import annotations
 
 from datetime import timedelta
