@@ -23,6 +23,14 @@ def phones(client, twilio, runtime, patient):
     return caller_for(client, twilio, runtime, patient), Phone(client, twilio, runtime, patient.phone)
 
 
+def ring_to_the_last_try(phone, now) -> None:
+    """Two calls not answered, then the third and last try ringing."""
+    for minutes, status in ((0, "no-answer"), (31, "busy")):
+        phone.ring(now + timedelta(minutes=minutes))
+        phone.hang_up(status)
+    phone.ring(now + timedelta(minutes=92))
+
+
 def test_someone_who_said_they_are_not_the_patient_gets_no_check_in_by_text(client, auth, factory, twilio,
                                                                              runtime):
     patient = factory.patient(first_name="Dana")
@@ -53,10 +61,7 @@ def test_stop_between_the_last_call_and_its_report_sends_nothing_more(client, au
     start_call(client, auth, patient)
     now = utcnow()
     phone, texts = phones(client, twilio, runtime, patient)
-    for minutes, status in ((0, "no-answer"), (31, "busy")):
-        phone.ring(now + timedelta(minutes=minutes))
-        phone.hang_up(status)
-    phone.ring(now + timedelta(minutes=92))
+    ring_to_the_last_try(phone, now)
     confirmation = texts.text("STOP")
     phone.hang_up("no-answer")
     assert texts.deliveries(now + timedelta(minutes=100)) == []
@@ -94,10 +99,7 @@ def test_reports_twice_or_out_of_order_text_at_most_once_and_never_fail(client, 
     start_call(client, auth, patient)
     now = utcnow()
     phone, texts = phones(client, twilio, runtime, patient)
-    for minutes, status in ((0, "no-answer"), (31, "busy")):
-        phone.ring(now + timedelta(minutes=minutes))
-        phone.hang_up(status)
-    phone.ring(now + timedelta(minutes=92))
+    ring_to_the_last_try(phone, now)
     phone.hang_up(first)
     phone.hang_up(second)
     sent = texts.deliveries(now + timedelta(minutes=100)) + texts.deliveries(now + timedelta(hours=5))

@@ -31,6 +31,16 @@ def caller_for(client, twilio, runtime, patient) -> Caller:
     return Caller(client, twilio, runtime, patient.phone)
 
 
+def confirmed_on_a_call(client, auth, twilio, runtime, patient, instrument="phq9") -> Caller:
+    """A check-in by call placed, answered, and the patient has pressed 1 to say it is them."""
+    start_call(client, auth, patient, instrument)
+    phone = caller_for(client, twilio, runtime, patient)
+    phone.ring()
+    phone.answer()
+    phone.press("1")
+    return phone
+
+
 def test_a_voice_checkin_places_one_call_with_detection_and_callbacks(client, auth, factory, twilio, runtime):
     patient = factory.patient(first_name="Dana")
     start_call(client, auth, patient)
@@ -98,11 +108,7 @@ def test_whole_phq9_by_speech_in_spanish(client, auth, factory, twilio, runtime)
 def test_item9_positive_hears_crisis_resources_and_is_offered_the_on_call(client, auth, factory, twilio, runtime,
                                                                           on_call):
     patient = factory.patient(first_name="Dana")
-    start_call(client, auth, patient)
-    phone = caller_for(client, twilio, runtime, patient)
-    phone.ring()
-    phone.answer()
-    phone.press("1")
+    phone = confirmed_on_a_call(client, auth, twilio, runtime, patient)
     for value in "00000000":
         phone.press(value)
     crisis = phone.press("2")
@@ -127,11 +133,7 @@ def test_item9_positive_hears_crisis_resources_and_is_offered_the_on_call(client
 def test_crisis_words_spoken_at_any_question_bring_resources_then_the_same_question(client, auth, factory, twilio,
                                                                                     runtime, on_call):
     patient = factory.patient()
-    start_call(client, auth, patient)
-    phone = caller_for(client, twilio, runtime, patient)
-    phone.ring()
-    phone.answer()
-    phone.press("1")
+    phone = confirmed_on_a_call(client, auth, twilio, runtime, patient)
     phone.press("2")
     crisis = phone.say("honestly I want to kill myself")
     assert "9 8 8" in crisis.text and crisis.gather is not None
@@ -146,11 +148,7 @@ def test_crisis_words_spoken_at_any_question_bring_resources_then_the_same_quest
 def at_the_crisis_offer(client, auth, factory, twilio, runtime, language="en") -> Caller:
     """A PHQ-9 by call answered 0 to items 1-8 and 1 to item 9: the caller hears the crisis offer."""
     patient = factory.patient(first_name="Dana", language=language)
-    start_call(client, auth, patient)
-    phone = caller_for(client, twilio, runtime, patient)
-    phone.ring()
-    phone.answer()
-    phone.press("1")
+    phone = confirmed_on_a_call(client, auth, twilio, runtime, patient)
     for value in "00000000":
         phone.press(value)
     offer = phone.press("1")
@@ -275,11 +273,7 @@ def test_a_hang_up_at_the_crisis_offer_before_anyone_said_who_they_are_sends_no_
 def test_the_same_gather_result_twice_changes_nothing_and_gets_the_same_answer(client, auth, factory, twilio,
                                                                                runtime):
     patient = factory.patient()
-    start_call(client, auth, patient)
-    phone = caller_for(client, twilio, runtime, patient)
-    phone.ring()
-    phone.answer()
-    phone.press("1")
+    phone = confirmed_on_a_call(client, auth, twilio, runtime, patient)
     first = phone.press("3")
     again = phone.repeat_last_post()
     assert again.xml == first.xml
@@ -291,11 +285,7 @@ def test_the_same_gather_result_twice_changes_nothing_and_gets_the_same_answer(c
 def test_silence_repeats_the_question_once_then_moves_on_leaving_it_unanswered(client, auth, factory, twilio,
                                                                                runtime):
     patient = factory.patient()
-    start_call(client, auth, patient, instrument="phq2")
-    phone = caller_for(client, twilio, runtime, patient)
-    phone.ring()
-    phone.answer()
-    phone.press("1")
+    phone = confirmed_on_a_call(client, auth, twilio, runtime, patient, instrument="phq2")
     repeat = phone.silence()
     assert "didn't catch that" in repeat.text and "Question 1 of 2." in repeat.text
     moved = phone.say("purple")
@@ -337,11 +327,7 @@ def test_an_answering_machine_gets_the_clinic_name_and_number_only(client, auth,
 
 def test_a_hang_up_part_way_goes_on_by_text_from_the_question_it_stopped_at(client, auth, factory, twilio, runtime):
     patient = factory.patient()
-    start_call(client, auth, patient)
-    phone = caller_for(client, twilio, runtime, patient)
-    phone.ring()
-    phone.answer()
-    phone.press("1")
+    phone = confirmed_on_a_call(client, auth, twilio, runtime, patient)
     for value in "1230":
         phone.press(value)
     phone.hang_up("completed")
